@@ -1,0 +1,118 @@
+//! The `cargo xtask` command line. `run` is `main` minus the process: it takes the arguments and
+//! the output streams and returns the exit code (0 success, 1 failure, 2 usage), so tests can
+//! drive it directly.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+
+use crate::load;
+use crate::overlay::Overlay;
+use crate::sink::{FileSet, Mode, require_clean};
+use crate::trim;
+
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "Trim Cloudflare's API description, generate the client, report API changes."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Trim Cloudflare's full OpenAPI description to our operations (writes spec/openapi.json).
+    Trim(TrimArgs),
+}
+
+#[derive(Args)]
+struct TrimArgs {
+    /// Cloudflare's published spec: .json, .json.gz or .yaml.
+    #[arg(long, value_name = "FILE")]
+    upstream: PathBuf,
+    /// Directory to write the trimmed spec to.
+    #[arg(long, value_name = "DIR", default_value = "spec")]
+    out: PathBuf,
+    /// The overlay that says what to keep and how to fix it.
+    #[arg(long, value_name = "FILE", default_value = "spec/overlay.toml")]
+    overlay: PathBuf,
+    /// Compare with the committed spec instead of writing; fail with a diff if it differs.
+    #[arg(long)]
+    check: bool,
+    /// Skip allowlisted operations the upstream file lacks (for older specs).
+    #[arg(long)]
+    allow_missing: bool,
+}
+
+/// Runs `cargo xtask` with `args` (the first is the program name).
+pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let text = e.render().to_string();
+            let _ = if e.use_stderr() {
+                write!(err, "{text}")
+            } else {
+                write!(out, "{text}")
+            };
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    let result = match cli.command {
+        Command::Trim(args) => run_trim(&args, out, err),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            let _ = writeln!(err, "xtask: error: {e:#}");
+            1
+        }
+    }
+}
+
+/// Paths given relative to the repository work from any directory (cargo runs us from it).
+fn resolve(path: &Path) -> PathBuf {
+    if path.is_absolute() || path.exists() {
+        path.to_path_buf()
+    } else {
+        crate::repo_root().join(path)
+    }
+}
+
+fn run_trim(args: &TrimArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
+    let overlay = Overlay::load(&resolve(&args.overlay))?;
+    let upstream = load::load(&args.upstream)?;
+    let options = trim::Options {
+        allow_missing: args.allow_missing,
+    };
+    let trimmed = trim::trim(&upstream, &overlay, options)?;
+    for warning in &trimmed.warnings {
+        writeln!(err, "xtask: warning: {warning}")?;
+    }
+    let out_dir = resolve(&args.out);
+    let mut files = FileSet::new(&out_dir);
+    files.add(trim::SPEC_FILE, trim::render(&trimmed.spec));
+    let mode = if args.check { Mode::Check } else { Mode::Write };
+    let report = files
+        .apply(mode, out)
+        .context("updating the trimmed spec")?;
+    if args.check {
+        let command = format!("cargo xtask trim --upstream {}", args.upstream.display());
+        return require_clean(&report, "the trimmed spec", &command);
+    }
+    let state = if report.is_clean() {
+        "unchanged"
+    } else {
+        "written"
+    };
+    writeln!(out, "{}: {state}", out_dir.join(trim::SPEC_FILE).display())?;
+    Ok(())
+}

@@ -1,0 +1,17 @@
+//! The project's build tasks, behind `cargo xtask` (see `cli`). A library so that the tests in
+//! `tests/` drive exactly the code the command runs.
+
+pub mod cli;
+pub mod load;
+pub mod overlay;
+pub mod pointer;
+pub mod sink;
+pub mod trim;
+
+use std::path::PathBuf;
+
+/// The repository root (the workspace directory above `xtask/`).
+pub fn repo_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
