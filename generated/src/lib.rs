@@ -1,1 +1,69 @@
-//! placeholder
+//! A Cloudflare API client for the tokens behind AI Search and Zero Trust Access: user API
+//! tokens, AI Search service tokens and instances, and Access service tokens.
+//!
+//! ```no_run
+//! # async fn example() -> cloudflare_tokens::Result<()> {
+//! use cloudflare_tokens::{Client, types};
+//!
+//! let cf = Client::from_env()?; // CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY
+//! let verified = cf.user_tokens_verify().await?;
+//! println!("token {} is {}", verified.id.as_deref().unwrap_or("?"), verified.status);
+//!
+//! // Required fields in alphabetical order: cf_api_id, cf_api_key, name.
+//! let body = types::AiSearchTokenCreate::new("token-id", "token-value", "docs-indexer");
+//! let registered = cf.ai_search_tokens_create("account-id", &body).await?;
+//! println!("registered as {:?}", registered.id);
+//! # Ok(()) }
+//! ```
+//!
+//! # What is generated and what is written by hand
+//!
+//! The models ([`types`]), the low-level client that builds each request, and one method of
+//! [`Client`] per operation are generated from `spec/openapi.json` by `cargo xtask generate`
+//! (the `codegen` module; never edit it). Written by hand, in the other modules: the client and its
+//! configuration, Cloudflare's envelope, the error type, the retry rules, pagination, the
+//! [`Secret`] type and tolerant decoding.
+//!
+//! # Behaviour worth knowing
+//!
+//! - **Envelopes**: methods return the `result` ([`Response`] derefs to it) or a [`Page`]; a
+//!   `success: false` is an error even with a 2xx status.
+//! - **Errors**: one [`Error`] type carrying the HTTP status, Cloudflare's error codes and
+//!   messages, the `cf-ray` id, `Retry-After`, and whether the request may have reached Cloudflare.
+//! - **Retries** never duplicate a credential: GET, PUT and DELETE are retried on 429, 502, 503,
+//!   504 and lost connections; POST only when the connection was never made. A POST that fails
+//!   after it left reports [`Error::is_outcome_unknown`].
+//! - **Pagination**: each paged list has a `…_all` method returning a stream of items that
+//!   fetches one page at a time and never asks for a page past the last.
+//! - **Secrets** (token values, client secrets, registered API keys) are [`Secret`]s: redacted
+//!   in `Debug` and `Display`, zeroed on drop.
+//! - **Tolerant decoding**: unknown enum values decode to an `Unknown(String)` variant, unknown
+//!   fields are ignored, `null` is accepted for optional fields, and date-times are read in the
+//!   forms Cloudflare uses, not only RFC 3339.
+
+// The generated code names the secret type `::cloudflare_tokens::Secret` (typify's
+// `x-rust-type` extension writes absolute paths); this makes that path work inside the crate.
+extern crate self as cloudflare_tokens;
+
+#[rustfmt::skip]
+mod codegen;
+
+mod call;
+mod client;
+mod envelope;
+mod error;
+mod paginate;
+mod retry;
+mod secret;
+#[doc(hidden)]
+pub mod tolerant;
+
+pub use client::{Client, ClientBuilder, Credentials, DEFAULT_BASE_URL, Scope};
+pub use codegen::client::*;
+#[cfg(feature = "mock")]
+pub use codegen::mock;
+pub use codegen::types;
+pub use envelope::{Envelope, Message, Page, Response, ResultInfo};
+pub use error::{Error, ErrorKind, Operation, Result};
+pub use retry::RetryPolicy;
+pub use secret::Secret;

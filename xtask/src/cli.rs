@@ -27,6 +27,28 @@ struct Cli {
 enum Command {
     /// Trim Cloudflare's full OpenAPI description to our operations (writes spec/openapi.json).
     Trim(TrimArgs),
+    /// Generate the client's modules (generated/src/codegen/) from spec/openapi.json.
+    Generate(GenerateArgs),
+    /// Report what changed between two trimmed specs, and whether it breaks callers.
+    Changes(ChangesArgs),
+}
+
+#[derive(Args)]
+struct ChangesArgs {
+    /// The trimmed spec before the change.
+    old: PathBuf,
+    /// The trimmed spec after the change.
+    new: PathBuf,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct GenerateArgs {
+    /// Compare with the committed modules instead of writing; fail with a diff if they differ.
+    #[arg(long)]
+    check: bool,
 }
 
 #[derive(Args)]
@@ -68,6 +90,8 @@ where
     };
     let result = match cli.command {
         Command::Trim(args) => run_trim(&args, out, err),
+        Command::Generate(args) => run_generate(&args, out),
+        Command::Changes(args) => run_changes(&args, out),
     };
     match result {
         Ok(()) => 0,
@@ -98,6 +122,12 @@ fn run_trim(args: &TrimArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
         writeln!(err, "xtask: warning: {warning}")?;
     }
     let out_dir = resolve(&args.out);
+    let spec_path = out_dir.join(trim::SPEC_FILE);
+    // What the new spec changes, against the one it replaces (read before it is replaced).
+    let replaced = match spec_path.exists() {
+        true => Some(load::load(&spec_path)?.root),
+        false => None,
+    };
     let mut files = FileSet::new(&out_dir);
     files.add(trim::SPEC_FILE, trim::render(&trimmed.spec));
     let mode = if args.check { Mode::Check } else { Mode::Write };
@@ -113,6 +143,45 @@ fn run_trim(args: &TrimArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     } else {
         "written"
     };
-    writeln!(out, "{}: {state}", out_dir.join(trim::SPEC_FILE).display())?;
+    writeln!(out, "{}: {state}", spec_path.display())?;
+    if let Some(replaced) = replaced {
+        write!(
+            out,
+            "{}",
+            crate::changes::compare(&replaced, &trimmed.spec).render_text()
+        )?;
+    }
+    Ok(())
+}
+
+fn run_changes(args: &ChangesArgs, out: &mut dyn Write) -> Result<()> {
+    let old = load::load(&args.old)?;
+    let new = load::load(&args.new)?;
+    let report = crate::changes::compare(&old.root, &new.root);
+    let text = if args.json {
+        report.render_json()
+    } else {
+        report.render_text()
+    };
+    write!(out, "{text}")?;
+    Ok(())
+}
+
+fn run_generate(args: &GenerateArgs, out: &mut dyn Write) -> Result<()> {
+    let mode = if args.check { Mode::Check } else { Mode::Write };
+    let report = crate::generate::run(&crate::repo_root(), mode, out)?;
+    if args.check {
+        return require_clean(&report, "the generated client", crate::generate::COMMAND);
+    }
+    if report.is_clean() {
+        writeln!(out, "{}: unchanged", crate::generate::OUTPUT_DIR)?;
+    } else {
+        for path in &report.changed {
+            writeln!(out, "written: {}", path.display())?;
+        }
+        for path in &report.removed {
+            writeln!(out, "removed: {}", path.display())?;
+        }
+    }
     Ok(())
 }

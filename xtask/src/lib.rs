@@ -1,7 +1,9 @@
 //! The project's build tasks, behind `cargo xtask` (see `cli`). A library so that the tests in
 //! `tests/` drive exactly the code the command runs.
 
+pub mod changes;
 pub mod cli;
+pub mod generate;
 pub mod load;
 pub mod overlay;
 pub mod pointer;

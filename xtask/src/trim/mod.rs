@@ -113,6 +113,11 @@ pub fn trim(
         "openapi": "3.0.3",
         "info": info(upstream, overlay),
         "servers": servers(upstream),
+        "tags": overlay
+            .areas
+            .iter()
+            .map(|(name, doc)| json!({ "name": name, "description": doc.trim() }))
+            .collect::<Vec<_>>(),
         "paths": paths,
         "components": {
             "schemas": components,

@@ -37,11 +37,12 @@ impl<'a> Schemas<'a> {
             "parameters".into(),
             Value::Array(self.parameters(op, path, at, upstream, path_item)?),
         );
-        if let Some(body) = upstream.get("requestBody") {
-            out.insert(
-                "requestBody".into(),
-                self.request_body(op, &at.join("requestBody"), body)?,
-            );
+        let body = match upstream.get("requestBody") {
+            Some(body) => self.request_body(op, &at.join("requestBody"), body)?,
+            None => None,
+        };
+        if let Some(body) = body {
+            out.insert("requestBody".into(), body);
         }
         out.insert(
             "responses".into(),
@@ -135,23 +136,26 @@ impl<'a> Schemas<'a> {
         Ok(converted)
     }
 
+    /// The request body, or `None` when upstream declares one without a schema (the 2024 spec
+    /// does, for a DELETE): such a body carries nothing a client could send.
     fn request_body(
         &mut self,
         op: &overlay::Operation,
         at: &Pointer,
         body: &'a Value,
-    ) -> Result<Value, SpecError> {
+    ) -> Result<Option<Value>, SpecError> {
         let (body_at, body) = self.deref(at, body)?;
-        let schema_at = body_at
-            .join("content")
-            .join("application/json")
-            .join("schema");
-        let schema = schema_at.get(&self.doc.root).ok_or_else(|| {
-            self.error(
+        let json_at = body_at.join("content").join("application/json");
+        if json_at.get(&self.doc.root).is_none() {
+            return Err(self.error(
                 &body_at,
                 "only `application/json` request bodies are supported",
-            )
-        })?;
+            ));
+        }
+        let schema_at = json_at.join("schema");
+        let Some(schema) = schema_at.get(&self.doc.root) else {
+            return Ok(None);
+        };
         let name = op.body.as_deref().ok_or_else(|| {
             self.error(
                 &body_at,
@@ -159,10 +163,10 @@ impl<'a> Schemas<'a> {
             )
         })?;
         let schema = self.convert(&schema_at, schema, Naming::explicit(name), None)?;
-        Ok(json!({
+        Ok(Some(json!({
             "required": body.get("required") == Some(&json!(true)),
             "content": { "application/json": { "schema": schema } },
-        }))
+        })))
     }
 
     fn responses(

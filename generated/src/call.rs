@@ -1,0 +1,330 @@
+//! One call of an operation: sending it (with the retry rules), then turning progenitor's
+//! result into the crate's [`Response`], [`Page`] or [`Error`].
+//!
+//! progenitor's generated client calls the `exec` hook below to send each request. The hook
+//! records what happened (status, headers, whether the request may have left) in the
+//! [`CallContext`], which is the raw client's `inner` value and lives for one call, so that the
+//! error built afterwards knows it even when progenitor's own error does not carry it.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
+
+use crate::client::Shared;
+use crate::codegen::raw;
+use crate::envelope::Meta;
+use crate::error::{ErrorKind, excerpt};
+use crate::retry::retry_after;
+use crate::{Envelope, Error, Operation, Page, Response, Result};
+
+/// The raw client's `inner` value: the client's settings and this call's record.
+#[derive(Clone)]
+pub(crate) struct CallContext {
+    shared: Arc<Shared>,
+    operation: &'static Operation,
+    record: Arc<Mutex<Record>>,
+}
+
+impl std::fmt::Debug for CallContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallContext")
+            .field("operation", &self.operation.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What sending the request found out.
+#[derive(Default)]
+struct Record {
+    attempts: u32,
+    /// Whether any attempt may have reached the server.
+    reached_server: bool,
+    status: Option<StatusCode>,
+    headers: HeaderMap,
+}
+
+/// A call in progress: the raw client for it, and the context it records into.
+pub(crate) struct Call {
+    raw: raw::Client,
+}
+
+impl crate::Client {
+    /// Starts a call of `operation`.
+    pub(crate) fn call(&self, operation: &'static Operation) -> Call {
+        let context = CallContext {
+            shared: self.shared.clone(),
+            operation,
+            record: Arc::new(Mutex::new(Record::default())),
+        };
+        Call {
+            raw: raw::Client::new_with_client(
+                &self.shared.base_url,
+                self.shared.http.clone(),
+                context,
+            ),
+        }
+    }
+}
+
+type RawResult<T> = std::result::Result<
+    ResponseValue<Envelope<T>>,
+    progenitor_client::Error<Envelope<serde_json::Value>>,
+>;
+
+impl Call {
+    pub(crate) fn raw(&self) -> &raw::Client {
+        &self.raw
+    }
+
+    fn context(&self) -> &CallContext {
+        self.raw.inner()
+    }
+
+    /// The result of a call that returns one model.
+    pub(crate) async fn finish<T: DeserializeOwned>(
+        self,
+        result: RawResult<T>,
+    ) -> Result<Response<T>> {
+        let (envelope, meta) = self.success(result).await?;
+        match envelope.result {
+            Some(result) => Ok(Response::new(result, meta)),
+            // A result left out (or null) is a model with every field left out, if the model
+            // allows that; otherwise the response is unusable.
+            None => serde_json::from_value(serde_json::json!({}))
+                .map(|result| Response::new(result, meta))
+                .map_err(|_| {
+                    self.error(ErrorKind::Decode)
+                        .with_detail("the response has no result")
+                }),
+        }
+    }
+
+    /// The result of a call that returns a page of a list; `per_page` is what the request asked
+    /// for, to count pages when the response does not say.
+    pub(crate) async fn finish_page<T: DeserializeOwned>(
+        self,
+        result: RawResult<Vec<T>>,
+        per_page: Option<u32>,
+    ) -> Result<Page<T>> {
+        let (envelope, meta) = self.success(result).await?;
+        let items = envelope.result.unwrap_or_default();
+        let info = envelope.result_info.unwrap_or_default();
+        Ok(Page::new(items, info, per_page.map(u64::from), meta))
+    }
+
+    async fn success<T>(&self, result: RawResult<T>) -> Result<(Envelope<T>, Meta)> {
+        match result {
+            Ok(value) => {
+                let status = value.status();
+                let request_id = request_id(value.headers());
+                let envelope = value.into_inner();
+                if envelope.success == Some(false) {
+                    let mut error = self.error(ErrorKind::Api);
+                    error.0.errors = envelope.errors;
+                    error.0.messages = envelope.messages;
+                    return Err(error);
+                }
+                let meta = Meta {
+                    status,
+                    request_id,
+                    messages: envelope.messages.clone(),
+                };
+                Ok((envelope, meta))
+            }
+            Err(error) => Err(self.failure(error).await),
+        }
+    }
+
+    /// An error of `kind` with what the call recorded.
+    fn error(&self, kind: ErrorKind) -> Error {
+        let context = self.context();
+        let record = context.record();
+        let mut error = Error::new(kind, Some(context.operation));
+        error.0.status = record.status;
+        error.0.request_id = request_id(&record.headers);
+        error.0.retry_after = retry_after(&record.headers, std::time::SystemTime::now());
+        error.0.reached_server = record.reached_server;
+        error.0.attempts = record.attempts;
+        error
+    }
+
+    async fn failure(
+        &self,
+        failure: progenitor_client::Error<Envelope<serde_json::Value>>,
+    ) -> Error {
+        use progenitor_client::Error as Raw;
+        match failure {
+            Raw::ErrorResponse(value) => {
+                let mut error = self.error(ErrorKind::Api);
+                let envelope = value.into_inner();
+                error.0.errors = envelope.errors;
+                error.0.messages = envelope.messages;
+                if error.0.errors.is_empty() {
+                    error.0.kind = ErrorKind::Http;
+                }
+                error
+            }
+            Raw::UnexpectedResponse(response) => {
+                let body = response.bytes().await.unwrap_or_default();
+                self.error_from_body(&body)
+            }
+            Raw::InvalidResponsePayload(body, cause) => {
+                let mut error = self.error_from_body(&body);
+                if error.0.kind != ErrorKind::Api {
+                    error = error.with_source(cause);
+                }
+                error
+            }
+            Raw::CommunicationError(cause)
+            | Raw::ResponseBodyError(cause)
+            | Raw::InvalidUpgrade(cause) => {
+                let kind = if cause.is_builder() {
+                    ErrorKind::InvalidRequest
+                } else {
+                    ErrorKind::Transport
+                };
+                self.error(kind).with_source(cause)
+            }
+            Raw::InvalidRequest(detail) => {
+                self.error(ErrorKind::InvalidRequest).with_detail(detail)
+            }
+            Raw::Custom(detail) => self.error(ErrorKind::Transport).with_detail(detail),
+        }
+    }
+
+    /// An error from a body that progenitor could not use: Cloudflare's envelope if it is one
+    /// (an error status progenitor did not expect), else a short excerpt.
+    fn error_from_body(&self, body: &[u8]) -> Error {
+        let status = self.context().record().status;
+        if let Ok(envelope) = serde_json::from_slice::<Envelope<serde_json::Value>>(body)
+            && !envelope.errors.is_empty()
+        {
+            let mut error = self.error(ErrorKind::Api);
+            error.0.errors = envelope.errors;
+            error.0.messages = envelope.messages;
+            return error;
+        }
+        let kind = match status {
+            Some(status) if status.is_success() => ErrorKind::Decode,
+            _ => ErrorKind::Http,
+        };
+        self.error(kind).with_detail(excerpt(body))
+    }
+}
+
+fn request_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("cf-ray")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+impl CallContext {
+    fn record(&self) -> std::sync::MutexGuard<'_, Record> {
+        self.record.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Sends `request`, retrying as the policy and the method allow.
+    async fn execute(
+        &self,
+        client: &reqwest::Client,
+        request: reqwest::Request,
+    ) -> reqwest::Result<reqwest::Response> {
+        let policy = &self.shared.retry;
+        let idempotent = self.operation.is_idempotent();
+        let mut retry = 0;
+        loop {
+            // JSON bodies can be cloned; were one not, there is simply no retry.
+            let attempt = if retry < policy.max_retries {
+                request.try_clone()
+            } else {
+                None
+            };
+            let this_try = match attempt {
+                Some(copy) => copy,
+                None => return self.send_last(client, request).await,
+            };
+            self.record().attempts += 1;
+            tracing::debug!(
+                operation = self.operation.id,
+                attempt = retry + 1,
+                "sending"
+            );
+            match client.execute(this_try).await {
+                Ok(response) => {
+                    self.record().reached_server = true;
+                    let wait = if idempotent {
+                        policy.delay_after(response.status(), response.headers(), retry)
+                    } else {
+                        None
+                    };
+                    let Some(wait) = wait else {
+                        return Ok(self.recorded(response));
+                    };
+                    tracing::debug!(operation = self.operation.id, status = %response.status(), ?wait, "retrying");
+                    drop(response);
+                    tokio::time::sleep(wait).await;
+                }
+                Err(error) => {
+                    // A connect error means the request never left: safe to send again, even a POST.
+                    let never_sent = error.is_connect();
+                    if !never_sent {
+                        self.record().reached_server = true;
+                    }
+                    if !(never_sent || idempotent) {
+                        return Err(error);
+                    }
+                    tracing::debug!(
+                        operation = self.operation.id,
+                        never_sent,
+                        "retrying after a transport error"
+                    );
+                    tokio::time::sleep(policy.backoff(retry)).await;
+                }
+            }
+            retry += 1;
+        }
+    }
+
+    /// The final attempt: whatever happens is the answer.
+    async fn send_last(
+        &self,
+        client: &reqwest::Client,
+        request: reqwest::Request,
+    ) -> reqwest::Result<reqwest::Response> {
+        self.record().attempts += 1;
+        tracing::debug!(operation = self.operation.id, "sending (last attempt)");
+        match client.execute(request).await {
+            Ok(response) => {
+                self.record().reached_server = true;
+                Ok(self.recorded(response))
+            }
+            Err(error) => {
+                if !error.is_connect() {
+                    self.record().reached_server = true;
+                }
+                Err(error)
+            }
+        }
+    }
+
+    fn recorded(&self, response: reqwest::Response) -> reqwest::Response {
+        let mut record = self.record();
+        record.status = Some(response.status());
+        record.headers = response.headers().clone();
+        response
+    }
+}
+
+impl ClientHooks<CallContext> for raw::Client {
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        _info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        self.inner().execute(self.client(), request).await
+    }
+}

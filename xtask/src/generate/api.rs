@@ -1,0 +1,207 @@
+//! What the generator needs to know about the trimmed spec beyond what progenitor does: each
+//! operation's area, parameters, result and permissions, and the area each model belongs to.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anyhow::{Context, Result, bail};
+use serde_json::Value;
+
+use crate::trim::SCHEMAS;
+
+/// The area of models used by operations of more than one area.
+pub const SHARED: &str = "shared";
+
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    pub name: String,
+    pub location: String,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    pub id: String,
+    pub method: String,
+    pub path: String,
+    pub area: String,
+    pub doc: String,
+    pub parameters: Vec<Parameter>,
+    /// The envelope model of the success response.
+    pub envelope: String,
+    /// Whether `result` is a list.
+    pub is_list: bool,
+    pub permissions: Vec<String>,
+    pub token_groups: Vec<String>,
+    /// The largest `per_page` the API accepts, for lists that page.
+    pub max_per_page: Option<u64>,
+}
+
+impl Operation {
+    pub fn parameter(&self, name: &str) -> Option<&Parameter> {
+        self.parameters.iter().find(|p| p.name == name)
+    }
+
+    /// Lists with `page` and `per_page` can be streamed page by page.
+    pub fn is_paged(&self) -> bool {
+        self.is_list && self.parameter("page").is_some() && self.parameter("per_page").is_some()
+    }
+}
+
+pub struct Api {
+    pub operations: Vec<Operation>,
+    /// Model name → area (or [`SHARED`]).
+    pub model_areas: BTreeMap<String, String>,
+    /// Area id → documentation, from the spec's tags.
+    pub areas: BTreeSet<String>,
+}
+
+impl Api {
+    pub fn read(spec: &Value) -> Result<Self> {
+        let schemas = spec
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .context("the spec has no components/schemas")?;
+        let mut operations = Vec::new();
+        let paths = spec
+            .get("paths")
+            .and_then(Value::as_object)
+            .context("the spec has no paths")?;
+        for (path, item) in paths {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                operations.push(read_operation(path, method, op, schemas)?);
+            }
+        }
+        operations.sort_by(|a, b| a.id.cmp(&b.id));
+
+        // A model belongs to the area of the operations that reach it, or is shared.
+        let mut reached: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (path, item) in paths {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                let id = op["operationId"].as_str().unwrap_or_default();
+                let area = operations
+                    .iter()
+                    .find(|o| o.id == id)
+                    .map(|o| o.area.clone())
+                    .unwrap_or_default();
+                let mut seen = BTreeSet::new();
+                collect_refs(op, schemas, &mut seen);
+                for model in seen {
+                    reached.entry(model).or_default().insert(area.clone());
+                }
+                let _ = (path, method);
+            }
+        }
+        let model_areas = schemas
+            .keys()
+            .map(|name| {
+                let areas = reached.get(name);
+                let area = match areas {
+                    Some(a) if a.len() == 1 => a.iter().next().cloned().unwrap_or_default(),
+                    _ => SHARED.to_string(),
+                };
+                (name.clone(), area)
+            })
+            .collect();
+        let mut areas: BTreeSet<String> = operations.iter().map(|o| o.area.clone()).collect();
+        areas.insert(SHARED.to_string());
+        Ok(Self {
+            operations,
+            model_areas,
+            areas,
+        })
+    }
+}
+
+fn read_operation(
+    path: &str,
+    method: &str,
+    op: &Value,
+    schemas: &serde_json::Map<String, Value>,
+) -> Result<Operation> {
+    let id = op["operationId"]
+        .as_str()
+        .with_context(|| format!("{} {path} has no operationId", method.to_uppercase()))?
+        .to_string();
+    let area = op["tags"][0]
+        .as_str()
+        .with_context(|| format!("operation {id} has no area tag"))?
+        .to_string();
+    let mut parameters = Vec::new();
+    let mut max_per_page = None;
+    for p in op["parameters"].as_array().into_iter().flatten() {
+        let name = p["name"].as_str().unwrap_or_default().to_string();
+        if name == "per_page" {
+            max_per_page = p["schema"]["maximum"].as_u64();
+        }
+        parameters.push(Parameter {
+            name,
+            location: p["in"].as_str().unwrap_or_default().to_string(),
+            required: p["required"] == Value::Bool(true),
+        });
+    }
+    let success = op["responses"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .find(|(status, _)| status.starts_with('2'))
+        .map(|(_, r)| r);
+    let envelope_ref = success
+        .and_then(|r| r.pointer("/content/application~1json/schema/$ref"))
+        .and_then(Value::as_str)
+        .with_context(|| format!("operation {id} has no success envelope"))?;
+    let envelope = envelope_ref
+        .strip_prefix(SCHEMAS)
+        .unwrap_or(envelope_ref)
+        .to_string();
+    let Some(envelope_schema) = schemas.get(&envelope) else {
+        bail!("operation {id} refers to a missing model {envelope}");
+    };
+    let is_list =
+        envelope_schema.pointer("/properties/result/type") == Some(&Value::String("array".into()));
+    let strings = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s.as_str().map(str::to_string))
+            .collect()
+    };
+    Ok(Operation {
+        doc: op["description"].as_str().unwrap_or_default().to_string(),
+        method: method.to_uppercase(),
+        path: path.to_string(),
+        area,
+        parameters,
+        envelope,
+        is_list,
+        permissions: strings(&op["x-cfPermissionsRequired"]["enum"]),
+        token_groups: strings(&op["x-api-token-group"]),
+        max_per_page,
+        id,
+    })
+}
+
+/// Every model `value` refers to, directly or through other models.
+fn collect_refs(
+    value: &Value,
+    schemas: &serde_json::Map<String, Value>,
+    seen: &mut BTreeSet<String>,
+) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map {
+                if key == "$ref" {
+                    if let Some(name) = inner.as_str().and_then(|r| r.strip_prefix(SCHEMAS))
+                        && seen.insert(name.to_string())
+                        && let Some(schema) = schemas.get(name)
+                    {
+                        collect_refs(schema, schemas, seen);
+                    }
+                } else {
+                    collect_refs(inner, schemas, seen);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, schemas, seen)),
+        _ => {}
+    }
+}

@@ -1,0 +1,294 @@
+//! The methods users call: one per operation on `cloudflare_tokens::Client`, each a thin,
+//! generated wrapper over progenitor's method that unwraps Cloudflare's envelope and turns every
+//! failure into the crate's error type. Lists that page also get a `…_all` stream of every item.
+
+use anyhow::{Context, Result, bail};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::visit_mut::VisitMut;
+use syn::{FnArg, GenericArgument, Pat, PathArguments, ReturnType, Type};
+
+use super::api::Operation;
+
+/// The generated code of one area: operation descriptions, query structs and methods.
+pub fn area(
+    operations: &[&Operation],
+    raw: &std::collections::BTreeMap<String, syn::ImplItemFn>,
+) -> Result<TokenStream> {
+    let mut items = Vec::new();
+    for op in operations {
+        let method = raw
+            .get(&op.id)
+            .with_context(|| format!("progenitor generated no method for {}", op.id))?;
+        items.push(operation(op, method)?);
+    }
+    Ok(quote! {
+        use crate::types;
+        #(#items)*
+    })
+}
+
+/// The result type inside `Envelope<…>` of a raw method's return type.
+fn envelope_result(method: &syn::ImplItemFn) -> Result<Type> {
+    let ReturnType::Type(_, ty) = &method.sig.output else {
+        bail!("raw method returns nothing")
+    };
+    // Result<ResponseValue<crate::Envelope<T>>, Error<…>>
+    let mut current: &Type = ty;
+    for expected in ["Result", "ResponseValue", "Envelope"] {
+        let Type::Path(path) = current else {
+            bail!("unexpected return type of {}", method.sig.ident)
+        };
+        let segment = path.path.segments.last().context("empty type path")?;
+        if segment.ident != expected {
+            bail!(
+                "{}: expected `{expected}` in the return type, found `{}`",
+                method.sig.ident,
+                segment.ident
+            );
+        }
+        let PathArguments::AngleBracketed(args) = &segment.arguments else {
+            bail!("`{expected}` without arguments")
+        };
+        let Some(GenericArgument::Type(inner)) = args.args.first() else {
+            bail!("`{expected}` without a type")
+        };
+        current = inner;
+    }
+    Ok(current.clone())
+}
+
+/// The item type of `::std::vec::Vec<T>`.
+fn vec_item(ty: &Type) -> Option<Type> {
+    let Type::Path(path) = ty else { return None };
+    let segment = path.path.segments.last()?;
+    if segment.ident != "Vec" {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &segment.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        GenericArgument::Type(inner) => Some(inner.clone()),
+        _ => None,
+    }
+}
+
+fn option_inner(ty: &Type) -> Option<Type> {
+    let Type::Path(path) = ty else { return None };
+    let segment = path.path.segments.last()?;
+    if segment.ident != "Option" {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &segment.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        GenericArgument::Type(inner) => Some(inner.clone()),
+        _ => None,
+    }
+}
+
+/// `&'a T` → `&T`: the facade's arguments borrow only for the call.
+fn without_lifetimes(mut ty: Type) -> Type {
+    struct Strip;
+    impl VisitMut for Strip {
+        fn visit_type_reference_mut(&mut self, r: &mut syn::TypeReference) {
+            r.lifetime = None;
+            syn::visit_mut::visit_type_reference_mut(self, r);
+        }
+    }
+    Strip.visit_type_mut(&mut ty);
+    ty
+}
+
+fn is_str_ref(ty: &Type) -> bool {
+    matches!(ty, Type::Reference(r) if matches!(&*r.elem, Type::Path(p) if p.path.is_ident("str")))
+}
+
+fn pascal(id: &str) -> String {
+    crate::trim::pascal_case(id)
+}
+
+fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
+    let name = format_ident!("{}", op.id);
+    let meta = format_ident!("{}", op.id.to_uppercase());
+    let query_name = format_ident!("{}Query", pascal(&op.id));
+
+    let mut args: Vec<(syn::Ident, TokenStream)> = Vec::new(); // the facade's parameters
+    let mut stream_args: Vec<TokenStream> = Vec::new(); // the same, borrowed for the stream's life
+    let mut passes = Vec::new(); // what the facade passes to the raw method
+    let mut query_fields = Vec::new();
+    let mut query_names = Vec::new();
+    for input in &raw.sig.inputs {
+        let FnArg::Typed(typed) = input else { continue };
+        let Pat::Ident(pat) = &*typed.pat else {
+            bail!("{}: unexpected parameter pattern", op.id)
+        };
+        let ident = pat.ident.clone();
+        let api_name = ident.to_string().trim_end_matches('_').to_string();
+        let raw_ty = (*typed.ty).clone();
+        let ty = without_lifetimes(raw_ty.clone());
+        if api_name == "body" {
+            args.push((ident.clone(), quote! { body: #ty }));
+            passes.push(quote! { body });
+            continue;
+        }
+        let parameter = op
+            .parameter(&api_name)
+            .with_context(|| format!("{}: raw parameter `{ident}` is not in the spec", op.id))?;
+        match parameter.location.as_str() {
+            "path" if api_name == "accounts_or_zones" => {
+                args.push((format_ident!("scope"), quote! { scope: &crate::Scope }));
+                stream_args.push(quote! { scope: &'a crate::Scope });
+                passes.push(quote! { scope.kind() });
+            }
+            "path" if api_name == "account_or_zone_id" => passes.push(quote! { scope.id() }),
+            "path" => {
+                args.push((ident.clone(), quote! { #ident: #ty }));
+                stream_args.push(quote! { #ident: #raw_ty });
+                passes.push(quote! { #ident });
+            }
+            "query" => {
+                let inner = option_inner(&ty).with_context(|| {
+                    format!("{}: query parameter `{ident}` is not optional", op.id)
+                })?;
+                let (field_ty, pass) = if api_name == "page" || api_name == "per_page" {
+                    (
+                        quote! { ::std::option::Option<u32> },
+                        quote! { query.#ident.map(::std::convert::Into::into) },
+                    )
+                } else if is_str_ref(&inner) {
+                    (
+                        quote! { ::std::option::Option<::std::string::String> },
+                        quote! { query.#ident.as_deref() },
+                    )
+                } else {
+                    (
+                        quote! { ::std::option::Option<#inner> },
+                        quote! { query.#ident.clone() },
+                    )
+                };
+                let doc = match api_name.as_str() {
+                    "page" => " Which page to fetch, from 1.".to_string(),
+                    "per_page" => match op.max_per_page {
+                        Some(max) => format!(" How many items a page holds (at most {max})."),
+                        None => " How many items a page holds.".to_string(),
+                    },
+                    other => format!(" The `{other}` query parameter."),
+                };
+                query_fields.push(quote! { #[doc = #doc] pub #ident: #field_ty, });
+                query_names.push(ident);
+                passes.push(pass);
+            }
+            other => bail!("{}: parameters in `{other}` are not supported", op.id),
+        }
+    }
+    let has_query = !query_fields.is_empty();
+    let path_names: Vec<syn::Ident> = args.iter().map(|(name, _)| name.clone()).collect();
+    if has_query {
+        args.push((format_ident!("query"), quote! { query: &#query_name }));
+    }
+    let args: Vec<TokenStream> = args.into_iter().map(|(_, arg)| arg).collect();
+
+    let result = envelope_result(raw)?;
+    let per_page = match op.parameter("per_page") {
+        Some(_) => quote! { query.per_page },
+        None => quote! { None },
+    };
+    let (returns, finish) = match (op.is_list, vec_item(&result)) {
+        (true, Some(item)) => (
+            quote! { crate::Page<#item> },
+            quote! { finish_page(result, #per_page) },
+        ),
+        _ => (
+            quote! { crate::Response<#result> },
+            quote! { finish(result) },
+        ),
+    };
+
+    let doc_lines = doc_lines(op);
+    let permissions = op.permissions.iter().map(|p| quote! { #p });
+    let groups = op.token_groups.iter().map(|g| quote! { #g });
+    let (id, method, path) = (&op.id, &op.method, &op.path);
+    let meta_doc = format!(" `{method} {path}`");
+
+    let query_struct = has_query.then(|| {
+        let doc = format!(" Optional parameters of [`Client::{id}`](crate::Client::{id}).");
+        quote! {
+            #[doc = #doc]
+            #[derive(Clone, Debug, Default, PartialEq)]
+            pub struct #query_name {
+                #(#query_fields)*
+            }
+        }
+    });
+
+    let stream = op.is_paged().then(|| {
+        let all = format_ident!("{}_all", op.id);
+        let item = vec_item(&result).expect("paged operations return lists");
+        let max = op.max_per_page.unwrap_or(100) as u32;
+        let doc = format!(
+            " Every item of [`Client::{id}`](crate::Client::{id}), fetched one page at a time as the stream is \
+             read (`per_page` defaults to {max}, the most the API allows). It stops after the last page, without \
+             asking for an empty one, and ends after the first error."
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn #all<'a>(&'a self, #(#stream_args,)* query: #query_name) -> impl ::futures::Stream<Item = crate::Result<#item>> + 'a {
+                let per_page = query.per_page.unwrap_or(#max);
+                crate::paginate::items(query.page.unwrap_or(1), per_page, move |page, per_page| {
+                    let query = #query_name { page: Some(page), per_page: Some(per_page), ..query.clone() };
+                    async move { self.#name(#(#path_names,)* &query).await }
+                })
+            }
+        }
+    });
+
+    Ok(quote! {
+        #[doc = #meta_doc]
+        pub(crate) const #meta: crate::Operation = crate::Operation {
+            id: #id,
+            method: #method,
+            path: #path,
+            permissions: &[#(#permissions),*],
+            token_groups: &[#(#groups),*],
+        };
+
+        #query_struct
+
+        impl crate::Client {
+            #(#[doc = #doc_lines])*
+            pub async fn #name(&self, #(#args),*) -> crate::Result<#returns> {
+                let call = self.call(&#meta);
+                let result = call.raw().#name(#(#passes),*).await;
+                call.#finish.await
+            }
+
+            #stream
+        }
+    })
+}
+
+fn doc_lines(op: &Operation) -> Vec<String> {
+    let mut lines: Vec<String> = op.doc.lines().map(|l| format!(" {l}")).collect();
+    lines.push(String::new());
+    lines.push(format!(" `{} {}`", op.method, op.path));
+    let mut needs = Vec::new();
+    if !op.permissions.is_empty() {
+        let list: Vec<String> = op.permissions.iter().map(|p| format!("`{p}`")).collect();
+        needs.push(format!("the permission {}", list.join(" or ")));
+    }
+    if !op.token_groups.is_empty() {
+        let list: Vec<String> = op.token_groups.iter().map(|g| format!("\"{g}\"")).collect();
+        needs.push(format!(
+            "an API token with the permission group {}",
+            list.join(" or ")
+        ));
+    }
+    if !needs.is_empty() {
+        lines.push(String::new());
+        lines.push(format!(" Needs {}.", needs.join(", granted by ")));
+    }
+    lines
+}

@@ -1,0 +1,308 @@
+//! Where progenitor falls short of the client we want, the generated types are reshaped here
+//! with `syn` and `quote`:
+//!
+//! - String enums get an `Unknown(String)` variant and infallible conversions, so a value Cloudflare
+//!   adds later decodes instead of failing the call (and `""` gets the variant name `Empty`).
+//! - Date-time fields decode through `crate::tolerant`, which accepts the forms Cloudflare's own
+//!   documentation shows, not only RFC 3339.
+//! - Fields that default when missing (lists, maps) also default when `null`.
+//! - Structs with required fields get a `new` constructor taking those, so that the many optional
+//!   fields of a model like `AiSearchInstanceCreate` can be filled with `..Model::new(id)`.
+//! - Doc comments get the leading space rustfmt-style comments have.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
+use syn::{Attribute, Fields, Ident, Item, ItemEnum, ItemImpl, ItemStruct, Type};
+
+/// Rewrites the items of progenitor's `types` module.
+pub fn types(items: Vec<Item>) -> Vec<Item> {
+    let enums: Vec<(Ident, Vec<(Ident, String)>)> = items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Enum(e) => string_enum_values(e).map(|values| (e.ident.clone(), values)),
+            _ => None,
+        })
+        .collect();
+    let is_string_enum = |name: &Ident| enums.iter().any(|(n, _)| n == name);
+
+    let mut out = Vec::new();
+    for item in items {
+        match item {
+            Item::Enum(e) if is_string_enum(&e.ident) => {
+                let values = &enums
+                    .iter()
+                    .find(|(n, _)| *n == e.ident)
+                    .expect("listed above")
+                    .1;
+                out.extend(tolerant_enum(&e, values));
+            }
+            // typify's conversions of a string enum are replaced by ours.
+            Item::Impl(i)
+                if impl_target(&i).is_some_and(|t| is_string_enum(&t))
+                    && is_conversion_impl(&i) => {}
+            Item::Struct(mut s) => {
+                tolerate_fields(&mut s);
+                let constructor = constructor(&s);
+                out.push(Item::Struct(s));
+                out.extend(constructor);
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The variants and wire values of an enum whose variants are all unit variants (typify's form
+/// of a string enum), or `None` for any other enum.
+fn string_enum_values(e: &ItemEnum) -> Option<Vec<(Ident, String)>> {
+    let mut values = Vec::new();
+    for variant in &e.variants {
+        if !matches!(variant.fields, Fields::Unit) {
+            return None;
+        }
+        let wire = serde_rename(&variant.attrs).unwrap_or_else(|| variant.ident.to_string());
+        let ident = if wire.is_empty() {
+            Ident::new("Empty", Span::call_site())
+        } else {
+            variant.ident.clone()
+        };
+        values.push((ident, wire));
+    }
+    (!values.is_empty()).then_some(values)
+}
+
+fn serde_rename(attrs: &[Attribute]) -> Option<String> {
+    let mut rename = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let value: syn::LitStr = meta.value()?.parse()?;
+                rename = Some(value.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+    }
+    rename
+}
+
+fn impl_target(i: &ItemImpl) -> Option<Ident> {
+    match &*i.self_ty {
+        Type::Path(p) => p.path.segments.last().map(|s| s.ident.clone()),
+        _ => None,
+    }
+}
+
+/// `Display`, `FromStr` and `TryFrom` impls: the ones typify writes for string enums.
+fn is_conversion_impl(i: &ItemImpl) -> bool {
+    let Some((_, trait_path, _)) = &i.trait_ else {
+        return false;
+    };
+    let name = trait_path
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
+    matches!(name.as_str(), "Display" | "FromStr" | "TryFrom")
+}
+
+fn tolerant_enum(e: &ItemEnum, values: &[(Ident, String)]) -> Vec<Item> {
+    let name = &e.ident;
+    let docs: Vec<&Attribute> = e
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .collect();
+    let taken = |candidate: &str| values.iter().any(|(ident, _)| ident == candidate);
+    let unknown = if taken("Unknown") {
+        format_ident!("UnknownValue")
+    } else {
+        format_ident!("Unknown")
+    };
+    let variants = values.iter().map(|(ident, wire)| {
+        let doc = format!(" `{wire}`");
+        quote! {
+            #[doc = #doc]
+            #[serde(rename = #wire)]
+            #ident,
+        }
+    });
+    let as_str_arms = values
+        .iter()
+        .map(|(ident, wire)| quote! { Self::#ident => #wire, });
+    let from_arms = values
+        .iter()
+        .map(|(ident, wire)| quote! { #wire => Self::#ident, });
+    let tokens: TokenStream = quote! {
+        #(#docs)*
+        #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the client does not know (Cloudflare added it later).
+            #[serde(untagged)]
+            #unknown(::std::string::String),
+        }
+        impl #name {
+            /// The value as Cloudflare spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str_arms)*
+                    Self::#unknown(value) => value.as_str(),
+                }
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_arms)*
+                    other => Self::#unknown(other.to_string()),
+                }
+            }
+        }
+        impl ::std::convert::From<::std::string::String> for #name {
+            fn from(value: ::std::string::String) -> Self {
+                Self::from(value.as_str())
+            }
+        }
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+    };
+    let file: syn::File = syn::parse2(tokens).expect("the tolerant enum template parses");
+    file.items
+}
+
+fn type_string(ty: &Type) -> String {
+    quote!(#ty).to_string().replace(' ', "")
+}
+
+const DATE_TIME: &str = "::chrono::DateTime<::chrono::offset::Utc>";
+
+/// Adds tolerant decoding to the fields of a struct.
+fn tolerate_fields(s: &mut ItemStruct) {
+    let Fields::Named(fields) = &mut s.fields else {
+        return;
+    };
+    for field in &mut fields.named {
+        let ty = type_string(&field.ty);
+        let defaults = has_serde_default(&field.attrs);
+        let with = if ty == DATE_TIME {
+            Some(quote! { #[serde(deserialize_with = "crate::tolerant::date_time")] })
+        } else if ty == format!("::std::option::Option<{DATE_TIME}>") {
+            Some(
+                quote! { #[serde(default, deserialize_with = "crate::tolerant::option_date_time")] },
+            )
+        } else if defaults && !ty.starts_with("::std::option::Option<") {
+            Some(quote! { #[serde(deserialize_with = "crate::tolerant::null_as_default")] })
+        } else {
+            None
+        };
+        if let Some(with) = with {
+            let attr: Attribute = syn::parse_quote!(#with);
+            field.attrs.push(attr);
+        }
+    }
+}
+
+fn has_serde_default(attrs: &[Attribute]) -> bool {
+    let mut found = false;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("default") {
+                found = true;
+            }
+            if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+    }
+    found
+}
+
+/// `Model::new(required...)` for structs that have both required and optional fields.
+fn constructor(s: &ItemStruct) -> Option<Item> {
+    let Fields::Named(fields) = &s.fields else {
+        return None;
+    };
+    let mut required = Vec::new();
+    let mut optional = Vec::new();
+    for field in &fields.named {
+        let ident = field.ident.clone()?;
+        let ty = type_string(&field.ty);
+        if ty.starts_with("::std::option::Option<") || has_serde_default(&field.attrs) {
+            optional.push(ident);
+        } else {
+            required.push((ident, field.ty.clone(), ty));
+        }
+    }
+    if required.is_empty() || optional.is_empty() {
+        return None;
+    }
+    let name = &s.ident;
+    // Strings and secrets are taken as anything that converts, so literals work.
+    let converts =
+        |text: &str| text == "::std::string::String" || text == "::cloudflare_tokens::Secret";
+    let params = required.iter().map(|(ident, ty, text)| {
+        if converts(text) {
+            quote! { #ident: impl ::std::convert::Into<#ty> }
+        } else {
+            quote! { #ident: #ty }
+        }
+    });
+    let inits = required.iter().map(|(ident, _, text)| {
+        if converts(text) {
+            quote! { #ident: #ident.into() }
+        } else {
+            quote! { #ident }
+        }
+    });
+    let doc = format!(
+        " A new `{name}`: the required fields set (in alphabetical order), every optional field left out."
+    );
+    let tokens = quote! {
+        impl #name {
+            #[doc = #doc]
+            pub fn new(#(#params),*) -> Self {
+                Self {
+                    #(#inits,)*
+                    #(#optional: ::std::default::Default::default(),)*
+                }
+            }
+        }
+    };
+    Some(syn::parse2(tokens).expect("the constructor template parses"))
+}
+
+/// Gives single-line doc comments a leading space, so `///text` prints as `/// text`.
+pub fn space_doc_comments(file: &mut syn::File) {
+    use syn::visit_mut::VisitMut;
+    struct Docs;
+    impl VisitMut for Docs {
+        fn visit_attribute_mut(&mut self, attr: &mut Attribute) {
+            if let syn::Meta::NameValue(nv) = &mut attr.meta
+                && nv.path.is_ident("doc")
+                && let syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) = &mut nv.value
+            {
+                let text = s.value();
+                if !text.starts_with(' ') && !text.contains('\n') && !text.is_empty() {
+                    *s = syn::LitStr::new(&format!(" {text}"), s.span());
+                }
+            }
+        }
+    }
+    Docs.visit_file_mut(file);
+}

@@ -1,0 +1,160 @@
+//! What progenitor is given: our trimmed spec, adjusted in memory for the Rust we want. The
+//! committed spec keeps upstream's facts; these adjustments are choices about Rust types.
+//!
+//! - Defaults are dropped so that every optional field is an `Option`: a request leaves out what
+//!   the caller did not set (the server applies its default), and a response field that is
+//!   missing or `null` decodes as `None` instead of failing or inventing a value. The default
+//!   goes into the field's documentation instead.
+//! - Limits (lengths, ranges, patterns, item counts) are dropped: progenitor turns them into
+//!   validating newtypes, which reject what a newer API sends and make every value awkward to
+//!   build. Sets of allowed numbers are documented instead.
+//! - `x-sensitive` strings become `cloudflare_tokens::Secret`.
+//! - Nullable properties are optional, so `null` and absence decode alike.
+//! - `{allOf: [{$ref}]}` uses become plain references.
+
+use serde_json::{Map, Value, json};
+
+const LIMITS: &[&str] = &[
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+];
+
+/// The path of the secret type, as typify's `x-rust-type` extension spells it.
+pub const SECRET_CRATE: &str = "cloudflare-tokens";
+pub const SECRET_PATH: &str = "cloudflare_tokens::Secret";
+
+/// Returns the spec progenitor should see.
+pub fn for_progenitor(spec: &Value) -> Value {
+    let mut spec = spec.clone();
+    if let Some(schemas) = spec
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        for schema in schemas.values_mut() {
+            adjust_model(schema);
+        }
+    }
+    if let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut() {
+            for op in item
+                .as_object_mut()
+                .into_iter()
+                .flat_map(|m| m.values_mut())
+            {
+                for parameter in op
+                    .get_mut("parameters")
+                    .and_then(Value::as_array_mut)
+                    .into_iter()
+                    .flatten()
+                {
+                    if let Some(schema) = parameter.get_mut("schema") {
+                        adjust_value(schema, None);
+                    }
+                }
+            }
+        }
+    }
+    spec
+}
+
+fn adjust_model(schema: &mut Value) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    let nullable: Vec<String> = object
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|props| {
+            props
+                .iter()
+                .filter(|(_, p)| p.get("nullable") == Some(&json!(true)))
+                .map(|(k, _)| k.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(Value::Array(required)) = object.get_mut("required") {
+        required.retain(|r| !r.as_str().is_some_and(|r| nullable.iter().any(|n| n == r)));
+        if required.is_empty() {
+            object.remove("required");
+        }
+    }
+    if let Some(props) = object.get_mut("properties").and_then(Value::as_object_mut) {
+        for property in props.values_mut() {
+            let doc = property_doc(property);
+            adjust_value(property, doc);
+        }
+    }
+    adjust_value(schema, None);
+}
+
+/// What the documentation of a property says beyond its type: its default, its allowed numbers.
+fn property_doc(property: &Value) -> Option<String> {
+    let mut notes = Vec::new();
+    let is_number = matches!(
+        property.get("type").and_then(Value::as_str),
+        Some("integer" | "number")
+    );
+    if let (true, Some(Value::Array(values))) = (is_number, property.get("enum")) {
+        let values: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+        notes.push(format!("One of {}.", values.join(", ")));
+    }
+    if let Some(default) = property.get("default") {
+        notes.push(format!("When left out, Cloudflare uses `{default}`."));
+    }
+    (!notes.is_empty()).then(|| notes.join(" "))
+}
+
+fn adjust_value(schema: &mut Value, doc: Option<String>) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    object.remove("default");
+    for limit in LIMITS {
+        object.remove(*limit);
+    }
+    let is_number = matches!(
+        object.get("type").and_then(Value::as_str),
+        Some("integer" | "number")
+    );
+    if is_number {
+        object.remove("enum");
+    }
+    if object.get("x-sensitive") == Some(&json!(true))
+        && object.get("type") == Some(&json!("string"))
+    {
+        object.insert(
+            "x-rust-type".into(),
+            json!({ "crate": SECRET_CRATE, "version": "*", "path": SECRET_PATH }),
+        );
+    }
+    if let Some(Value::Array(parts)) = object.get("allOf")
+        && let [only] = parts.as_slice()
+        && let Some(reference) = only.get("$ref").cloned()
+    {
+        *object = Map::from_iter([("$ref".to_string(), reference)]);
+    }
+    if let Some(doc) = doc
+        && !object.contains_key("$ref")
+    {
+        object.insert("description".into(), json!(doc));
+    }
+    for key in ["items", "additionalProperties"] {
+        if let Some(inner) = object.get_mut(key) {
+            adjust_value(inner, None);
+        }
+    }
+    for key in ["anyOf", "oneOf"] {
+        if let Some(Value::Array(variants)) = object.get_mut(key) {
+            variants.iter_mut().for_each(|v| adjust_value(v, None));
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! Splits progenitor's single file into modules by area, so that a change to one model or one
+//! operation shows up as a diff in one file.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, Result, bail};
+use quote::quote;
+use syn::{ImplItem, Item, ItemImpl, Type};
+
+use super::api::{Api, SHARED};
+use super::postprocess;
+
+/// Progenitor's output, taken apart.
+pub struct Parts {
+    /// Items of `types` that belong to no single model (the `error` module, ...).
+    pub types_common: Vec<Item>,
+    /// Model items by area.
+    pub types_by_area: BTreeMap<String, Vec<Item>>,
+    /// The raw client's own items (struct, constructors, trait impls, imports).
+    pub raw_common: Vec<Item>,
+    /// Operation methods by area.
+    pub methods_by_area: BTreeMap<String, Vec<ImplItem>>,
+    /// Every operation method, by operation id (for the facade).
+    pub methods: BTreeMap<String, syn::ImplItemFn>,
+}
+
+pub fn split(file: syn::File, api: &Api) -> Result<Parts> {
+    let mut parts = Parts {
+        types_common: Vec::new(),
+        types_by_area: BTreeMap::new(),
+        raw_common: Vec::new(),
+        methods_by_area: BTreeMap::new(),
+        methods: BTreeMap::new(),
+    };
+    let op_areas: BTreeMap<&str, &str> = api
+        .operations
+        .iter()
+        .map(|o| (o.id.as_str(), o.area.as_str()))
+        .collect();
+    for item in file.items {
+        match item {
+            Item::Mod(module) if module.ident == "types" => {
+                let (_, items) = module
+                    .content
+                    .context("progenitor's types module has no body")?;
+                for item in postprocess::types(items) {
+                    match model_name(&item) {
+                        Some(name) => {
+                            let area = api
+                                .model_areas
+                                .get(&name)
+                                .cloned()
+                                .unwrap_or_else(|| SHARED.to_string());
+                            parts.types_by_area.entry(area).or_default().push(item);
+                        }
+                        None => parts.types_common.push(item),
+                    }
+                }
+            }
+            // Unused by the client, and `new` builds a reqwest client with `unwrap()`.
+            Item::Mod(module) if module.ident == "prelude" => {}
+            Item::Impl(block) if is_operations_impl(&block, &op_areas) => {
+                for member in block.items {
+                    let ImplItem::Fn(method) = member else {
+                        bail!("unexpected item in progenitor's operations impl");
+                    };
+                    let id = method.sig.ident.to_string();
+                    let Some(area) = op_areas.get(id.as_str()) else {
+                        bail!("progenitor generated method `{id}` for no operation of the spec");
+                    };
+                    parts.methods.insert(id, method.clone());
+                    parts
+                        .methods_by_area
+                        .entry((*area).to_string())
+                        .or_default()
+                        .push(ImplItem::Fn(method));
+                }
+            }
+            Item::Impl(mut block) if is_inherent_client_impl(&block) => {
+                // Drop `Client::new`: the facade builds raw clients with `new_with_client`.
+                block
+                    .items
+                    .retain(|i| !matches!(i, ImplItem::Fn(f) if f.sig.ident == "new"));
+                parts.raw_common.push(Item::Impl(block));
+            }
+            other => parts.raw_common.push(other),
+        }
+    }
+    Ok(parts)
+}
+
+/// The model an item of `types` is about: a struct or enum, or the type an impl is for.
+fn model_name(item: &Item) -> Option<String> {
+    match item {
+        Item::Struct(s) => Some(s.ident.to_string()),
+        Item::Enum(e) => Some(e.ident.to_string()),
+        Item::Type(t) => Some(t.ident.to_string()),
+        Item::Impl(i) => match &*i.self_ty {
+            Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn is_client(ty: &Type) -> bool {
+    matches!(ty, Type::Path(p) if p.path.is_ident("Client"))
+}
+
+fn is_inherent_client_impl(block: &ItemImpl) -> bool {
+    block.trait_.is_none() && is_client(&block.self_ty)
+}
+
+fn is_operations_impl(block: &ItemImpl, op_areas: &BTreeMap<&str, &str>) -> bool {
+    is_inherent_client_impl(block)
+        && block
+            .items
+            .iter()
+            .any(|i| matches!(i, ImplItem::Fn(f) if op_areas.contains_key(f.sig.ident.to_string().as_str())))
+}
+
+/// The attributes progenitor puts on its operations impl, kept on each area's impl.
+pub fn operations_impl(methods: &[ImplItem]) -> Item {
+    syn::parse2(quote! {
+        #[allow(clippy::all)]
+        impl Client {
+            #(#methods)*
+        }
+    })
+    .expect("an impl block of methods parses")
+}
