@@ -55,8 +55,7 @@ mod error;
 mod paginate;
 mod retry;
 mod secret;
-#[doc(hidden)]
-pub mod tolerant;
+mod tolerant;
 
 pub use client::{Client, ClientBuilder, Credentials, DEFAULT_BASE_URL, Scope};
 pub use codegen::client::*;

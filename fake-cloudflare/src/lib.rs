@@ -1,0 +1,76 @@
+//! A stateful local stand-in for the Cloudflare API operations of `spec/openapi.json`, for
+//! testing clients against: user API tokens, AI Search tokens and instances, and Access service
+//! tokens, with Cloudflare's envelopes, auth, pagination, injected faults and a request log.
+//!
+//! It is written from the spec, independently of the `cloudflare-tokens` client it tests.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use fake_cloudflare::{Fault, FakeCloudflare};
+//!
+//! let server = FakeCloudflare::builder().bootstrap_token("t").email_key("a@b.c", "k").start().await?;
+//! let base_url = server.base_url(); // http://127.0.0.1:PORT/client/v4
+//! server.inject(Fault::drop_connection("user_tokens_create"));
+//! // ... point the client at base_url with `Authorization: Bearer t` ...
+//! assert_eq!(server.requests_for("user_tokens_create").len(), 1);
+//! # Ok(()) }
+//! ```
+//!
+//! # Behaviour
+//!
+//! - The API lives under `/client/v4`, like `https://api.cloudflare.com/client/v4`, so a client
+//!   is pointed at [`FakeCloudflare::base_url`]. Other paths answer 404 (code 7000), except the
+//!   admin API under `/__fake` (see [`admin`]).
+//! - Auth: `Authorization: Bearer` with the bootstrap token or the current value of a user token
+//!   created in the fake (not deleted, not disabled, not expired, past its `not_before`), or
+//!   `X-Auth-Email` and `X-Auth-Key` equal to the configured ones. Missing or unknown credentials
+//!   get 401 (code 10000); the user token operations refuse an email and key with 403 (code
+//!   9109). Identity only: token policies are stored and shown, not enforced.
+//! - Pagination: `page` from 1 and `per_page` within the spec's bounds (user tokens 5..=50,
+//!   default 20; AI Search 1..=100, default 20, tokens' `page` at most 100; Access 1..=1000,
+//!   default 1000). Values out of bounds are rejected with 400, not clamped. Lists keep creation
+//!   order (AI Search instances default to newest first, as the spec's `order_by_direction`
+//!   default says). AI Search lists leave `total_pages` out of `result_info`, as the real API does.
+//! - Every answer carries a `cf-ray` header: the request's sequence number in hex and `-FAKE`.
+//! - Errors: Cloudflare's error envelope with one error. The codes follow Cloudflare's where we
+//!   know them and are otherwise stable approximations:
+//!
+//!   | status | code  | when |
+//!   | ------ | ----- | ---- |
+//!   | 400    | 1001  | a body field or query parameter is missing or invalid (also `per_page` out of bounds) |
+//!   | 400    | 6007  | the body is not JSON |
+//!   | 400    | 7002  | AI Search: `cf_api_id`/`cf_api_key` are not a usable user token and its current value, or `token_id` is not a token of the account |
+//!   | 401    | 1000  | `GET /user/tokens/verify` with an unknown token ("Invalid API Token") |
+//!   | 401    | 10000 | no credentials, or credentials the fake does not know ("Authentication error") |
+//!   | 403    | 9109  | a user token operation called with an email and key |
+//!   | 404    | 7000  | no operation has this path (also an `accounts_or_zones` other than `accounts`/`zones`) |
+//!   | 404    | 7003  | the path names an object that does not exist |
+//!   | 405    | 7001  | the path exists but not with this method |
+//!   | 409    | 1009  | an AI Search instance id already taken, or an AI Search token still used by instances |
+//!   | 429    | 971   | an injected rate limit |
+//! - Faults: see [`faults`].
+
+pub mod admin;
+mod auth;
+mod envelope;
+pub mod faults;
+mod fields;
+mod ids;
+mod pagination;
+mod query;
+pub mod requests;
+mod resources;
+pub mod routes;
+mod server;
+mod service;
+
+pub use faults::{Fault, FaultAction, Times};
+pub use requests::{AuthUsed, RecordedRequest};
+pub use resources::access::AccessScope;
+pub use resources::permission_groups::AI_SEARCH_INDEX_ENGINE;
+pub use resources::user_tokens::BOOTSTRAP_TOKEN_ID;
+pub use routes::{API_PREFIX, Operation};
+pub use server::{
+    DEFAULT_API_KEY, DEFAULT_BOOTSTRAP_TOKEN, DEFAULT_EMAIL, FakeCloudflare, FakeCloudflareBuilder,
+    SeededUserToken,
+};

@@ -1,0 +1,89 @@
+//! The fake's state, one module per resource, and the dispatch from operation to handler.
+
+pub mod access;
+pub mod ai_search;
+mod instance_fields;
+pub mod permission_groups;
+pub mod user_tokens;
+
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use crate::envelope::{ApiError, Reply};
+use crate::query::Query;
+use crate::requests::AuthUsed;
+use crate::routes::{Operation, PathParams};
+
+/// What a handler gets to know about a request.
+pub struct Call<'a> {
+    pub params: &'a PathParams,
+    pub query: &'a Query,
+    /// The parsed JSON body, if the request had one.
+    pub body: Option<&'a Value>,
+    pub auth: &'a AuthUsed,
+    pub now: DateTime<Utc>,
+}
+
+impl Call<'_> {
+    /// Who to name in `created_by`/`modified_by`: the email, or the user token's id.
+    pub fn actor(&self) -> Option<String> {
+        match self.auth {
+            AuthUsed::EmailKey { email } => Some(email.clone()),
+            AuthUsed::UserToken { id } => Some(id.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// Everything the fake's API has created.
+#[derive(Clone, Debug, Default)]
+pub struct State {
+    pub user_tokens: user_tokens::UserTokens,
+    pub ai_search: ai_search::AiSearch,
+    pub access: access::ServiceTokens,
+}
+
+impl State {
+    /// Carries out `op`.
+    pub fn dispatch(&mut self, op: Operation, call: &Call) -> Result<Reply, ApiError> {
+        use Operation::*;
+        match op {
+            UserTokensList => self.user_tokens.list(call),
+            UserTokensCreate => self.user_tokens.create(call),
+            UserTokensGet => self.user_tokens.get(call),
+            UserTokensUpdate => self.user_tokens.update(call),
+            UserTokensDelete => self.user_tokens.delete(call),
+            UserTokensRoll => self.user_tokens.roll(call),
+            UserTokensVerify => self.user_tokens.verify(call),
+            PermissionGroupsList => permission_groups::list(call),
+            AiSearchTokensList => self.ai_search.list_tokens(call),
+            AiSearchTokensCreate => self.ai_search.create_token(call, &self.user_tokens),
+            AiSearchTokensGet => self.ai_search.get_token(call),
+            AiSearchTokensUpdate => self.ai_search.update_token(call, &self.user_tokens),
+            AiSearchTokensDelete => self.ai_search.delete_token(call),
+            AiSearchInstancesList => self.ai_search.list_instances(call),
+            AiSearchInstancesCreate => self.ai_search.create_instance(call),
+            AiSearchInstancesGet => self.ai_search.get_instance(call),
+            AiSearchInstancesUpdate => self.ai_search.update_instance(call),
+            AiSearchInstancesDelete => self.ai_search.delete_instance(call),
+            AccessServiceTokensList => self.access.list(call),
+            AccessServiceTokensCreate => self.access.create(call),
+            AccessServiceTokensGet => self.access.get(call),
+            AccessServiceTokensUpdate => self.access.update(call),
+            AccessServiceTokensDelete => self.access.delete(call),
+            AccessServiceTokensRefresh => self.access.refresh(call),
+            AccessServiceTokensRotate => self.access.rotate(call),
+        }
+    }
+
+    /// Everything, as the admin API's `GET /__fake/state` shows it (no secrets).
+    pub fn dump(&self, now: DateTime<Utc>) -> Value {
+        let (ai_search_tokens, ai_search_instances) = self.ai_search.dump();
+        json!({
+            "user_tokens": self.user_tokens.views(now),
+            "ai_search_tokens": ai_search_tokens,
+            "ai_search_instances": ai_search_instances,
+            "access_service_tokens": self.access.dump(),
+        })
+    }
+}

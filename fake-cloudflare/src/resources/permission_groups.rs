@@ -1,0 +1,113 @@
+//! The permission groups token policies can grant: a fixed catalog.
+//!
+//! "AI Search Index Engine" carries its real id, because clients look it up by name and then use
+//! that id; the other groups have made-up ids and exist so that filters have something to filter.
+
+use serde_json::{Value, json};
+
+use super::Call;
+use crate::envelope::{ApiError, Reply};
+use crate::pagination;
+
+/// One entry of the catalog.
+#[derive(Clone, Copy, Debug)]
+pub struct PermissionGroup {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub category: &'static str,
+    pub scopes: &'static [&'static str],
+}
+
+const ACCOUNT: &str = "com.cloudflare.api.account";
+const ZONE: &str = "com.cloudflare.api.account.zone";
+const USER: &str = "com.cloudflare.api.user";
+const BUCKET: &str = "com.cloudflare.edge.r2.bucket";
+
+/// The id of the "AI Search Index Engine" group.
+pub const AI_SEARCH_INDEX_ENGINE: &str = "9e9b428a0bcd46fd80e580b46a69963c";
+
+pub const CATALOG: &[PermissionGroup] = &[
+    PermissionGroup {
+        id: AI_SEARCH_INDEX_ENGINE,
+        name: "AI Search Index Engine",
+        category: "ai_and_machine_learning",
+        scopes: &[ACCOUNT],
+    },
+    PermissionGroup {
+        id: "f0a1e2d3c4b5a69788796a5b4c3d2e1f",
+        name: "AI Search Read",
+        category: "ai_and_machine_learning",
+        scopes: &[ACCOUNT],
+    },
+    PermissionGroup {
+        id: "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+        name: "AI Search Edit",
+        category: "ai_and_machine_learning",
+        scopes: &[ACCOUNT],
+    },
+    PermissionGroup {
+        id: "1a2b3c4d5e6f708192a3b4c5d6e7f801",
+        name: "API Tokens Read",
+        category: "account_and_billing",
+        scopes: &[USER],
+    },
+    PermissionGroup {
+        id: "2b3c4d5e6f708192a3b4c5d6e7f80912",
+        name: "API Tokens Write",
+        category: "account_and_billing",
+        scopes: &[USER],
+    },
+    PermissionGroup {
+        id: "3c4d5e6f708192a3b4c5d6e7f8091a23",
+        name: "Access: Service Tokens Read",
+        category: "cloudflare_one_and_zero_trust",
+        scopes: &[ACCOUNT, ZONE],
+    },
+    PermissionGroup {
+        id: "4d5e6f708192a3b4c5d6e7f8091a2b34",
+        name: "Access: Service Tokens Write",
+        category: "cloudflare_one_and_zero_trust",
+        scopes: &[ACCOUNT, ZONE],
+    },
+    PermissionGroup {
+        id: "5e6f708192a3b4c5d6e7f8091a2b3c45",
+        name: "Zone Read",
+        category: "dns_and_zones",
+        scopes: &[ZONE],
+    },
+    PermissionGroup {
+        id: "6f708192a3b4c5d6e7f8091a2b3c4d56",
+        name: "DNS Write",
+        category: "dns_and_zones",
+        scopes: &[ZONE],
+    },
+    PermissionGroup {
+        id: "708192a3b4c5d6e7f8091a2b3c4d5e67",
+        name: "Workers R2 Storage Bucket Item Read",
+        category: "developer_platform",
+        scopes: &[BUCKET],
+    },
+];
+
+pub fn find(id: &str) -> Option<&'static PermissionGroup> {
+    CATALOG.iter().find(|g| g.id == id)
+}
+
+impl PermissionGroup {
+    fn view(&self) -> Value {
+        json!({ "id": self.id, "name": self.name, "category": self.category, "scopes": self.scopes })
+    }
+}
+
+/// `permission_groups_list`: the catalog, filtered by exact name (ignoring case) and by scope.
+pub fn list(call: &Call) -> Result<Reply, ApiError> {
+    let name = call.query.get("name");
+    let scope = call.query.get("scope");
+    let items = CATALOG
+        .iter()
+        .filter(|g| name.is_none_or(|n| g.name.eq_ignore_ascii_case(n)))
+        .filter(|g| scope.is_none_or(|s| g.scopes.contains(&s)))
+        .map(PermissionGroup::view)
+        .collect();
+    Ok(pagination::whole(items))
+}

@@ -1,0 +1,262 @@
+//! Answering one request: admin API or Cloudflare operation, faults, auth, dispatch, logging.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{CONTENT_TYPE, HeaderName, HeaderValue, RETRY_AFTER};
+use hyper::http::request::Parts;
+use hyper::{Request, Response, StatusCode};
+use serde_json::Value;
+
+use crate::admin;
+use crate::auth::{self, Credentials};
+use crate::envelope::{ApiError, error_body};
+use crate::faults::{FaultAction, FaultQueue};
+use crate::ids;
+use crate::query::Query;
+use crate::requests::{AuthUsed, RecordedRequest, recorded_body, recorded_headers};
+use crate::resources::{Call, State};
+use crate::routes::{self, RouteError};
+
+/// What every connection's handler shares.
+pub(crate) struct Shared {
+    pub credentials: Credentials,
+    inner: Mutex<Inner>,
+    seq: AtomicU64,
+}
+
+/// The mutable part, behind one lock: handlers are quick and never hold it across an await.
+#[derive(Default)]
+pub(crate) struct Inner {
+    pub state: State,
+    pub faults: FaultQueue,
+    pub log: Vec<RecordedRequest>,
+}
+
+impl Shared {
+    pub fn new(credentials: Credentials, faults: FaultQueue) -> Self {
+        let inner = Inner {
+            faults,
+            ..Inner::default()
+        };
+        Self {
+            credentials,
+            inner: Mutex::new(inner),
+            seq: AtomicU64::new(0),
+        }
+    }
+
+    /// The lock; a panic elsewhere while holding it leaves the state usable for the next test.
+    pub fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn set_status(&self, seq: u64, status: Option<u16>) {
+        if let Some(record) = self.lock().log.iter_mut().rev().find(|r| r.seq == seq) {
+            record.status = status;
+        }
+    }
+
+    fn set_auth(inner: &mut Inner, seq: u64, auth: &AuthUsed) {
+        if let Some(record) = inner.log.iter_mut().rev().find(|r| r.seq == seq) {
+            record.auth = auth.clone();
+        }
+    }
+}
+
+/// The error a handler returns to make hyper close the connection without an answer.
+#[derive(Debug)]
+pub(crate) struct DropConnection;
+
+impl std::fmt::Display for DropConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped on purpose")
+    }
+}
+
+impl std::error::Error for DropConnection {}
+
+pub(crate) type Answer = Response<Full<Bytes>>;
+
+fn answer(status: u16, content_type: &'static str, body: impl Into<Bytes>, ray: &str) -> Answer {
+    let mut response = Response::new(Full::new(body.into()));
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(ray) = HeaderValue::from_str(ray) {
+        headers.insert(HeaderName::from_static("cf-ray"), ray);
+    }
+    response
+}
+
+pub(crate) fn json_answer(status: u16, body: &Value, ray: &str) -> Answer {
+    answer(status, "application/json", body.to_string(), ray)
+}
+
+const BAD_GATEWAY_PAGE: &str = "<!DOCTYPE html>\n<html>\n<head><title>502 Bad Gateway</title></head>\n\
+<body>\n<h1>502 Bad Gateway</h1>\n<p>The fake Cloudflare edge could not reach the origin.</p>\n</body>\n</html>\n";
+
+/// Answers one request, or closes the connection when a fault says so.
+pub(crate) async fn handle(
+    shared: Arc<Shared>,
+    request: Request<Incoming>,
+) -> Result<Answer, DropConnection> {
+    let seq = shared.seq.fetch_add(1, Ordering::Relaxed) + 1;
+    let ray = format!("{seq:016x}-FAKE");
+    let (parts, body) = request.into_parts();
+    let bytes = body.collect().await.map_err(|_| DropConnection)?.to_bytes();
+
+    if parts.uri.path().starts_with(admin::PREFIX) {
+        let (status, body) = admin::handle(&shared, &parts, &bytes);
+        return Ok(json_answer(status, &body, &ray));
+    }
+
+    let routed = routes::route(&parts.method, parts.uri.path());
+    let operation = routed.as_ref().ok().map(|(op, _)| *op);
+    let fault = arrive(&shared, seq, operation, &parts, &bytes);
+    if let Some(response) = answer_fault(fault.as_ref(), &ray).await? {
+        shared.set_status(seq, Some(response.status().as_u16()));
+        return Ok(response);
+    }
+
+    let (status, body) = process(&shared, seq, routed, &parts, &bytes);
+    let response = match fault {
+        Some(FaultAction::DropAfter) => return Err(DropConnection),
+        Some(FaultAction::Truncate) => {
+            let full = body.to_string().into_bytes();
+            let half = full[..full.len() / 2].to_vec();
+            let status = if (200..300).contains(&status) {
+                status
+            } else {
+                200
+            };
+            answer(status, "application/json", half, &ray)
+        }
+        _ => json_answer(status, &body, &ray),
+    };
+    shared.set_status(seq, Some(response.status().as_u16()));
+    Ok(response)
+}
+
+/// Logs a request as it arrives and takes the fault, if any, that applies to it.
+fn arrive(
+    shared: &Shared,
+    seq: u64,
+    operation: Option<routes::Operation>,
+    parts: &Parts,
+    bytes: &Bytes,
+) -> Option<FaultAction> {
+    let mut inner = shared.lock();
+    let fault = operation.and_then(|op| inner.faults.take(op.id()));
+    let auth = auth::identify(
+        &parts.headers,
+        &shared.credentials,
+        &inner.state.user_tokens,
+    );
+    inner.log.push(RecordedRequest {
+        seq,
+        operation: operation.map(|op| op.id().to_owned()),
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().map(str::to_owned),
+        headers: recorded_headers(&parts.headers),
+        body: recorded_body(bytes),
+        auth,
+        fault: fault.as_ref().map(ToString::to_string),
+        status: None,
+    });
+    fault
+}
+
+/// The answer of a fault that replaces the real one; none when the request is to be carried
+/// out (after a delay, if that is the fault).
+async fn answer_fault(
+    fault: Option<&FaultAction>,
+    ray: &str,
+) -> Result<Option<Answer>, DropConnection> {
+    Ok(match fault {
+        Some(FaultAction::Drop) => return Err(DropConnection),
+        Some(FaultAction::Fail {
+            status,
+            code,
+            message,
+        }) => Some(json_answer(*status, &error_body(*code, message), ray)),
+        Some(FaultAction::RateLimit { retry_after }) => {
+            let body = error_body(
+                971,
+                "Please wait and consider throttling your request speed",
+            );
+            let mut response = json_answer(429, &body, ray);
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(*retry_after));
+            Some(response)
+        }
+        Some(FaultAction::Html502) => Some(answer(
+            502,
+            "text/html; charset=UTF-8",
+            BAD_GATEWAY_PAGE,
+            ray,
+        )),
+        Some(FaultAction::Delay { millis }) => {
+            tokio::time::sleep(std::time::Duration::from_millis(*millis)).await;
+            None
+        }
+        Some(FaultAction::DropAfter | FaultAction::Truncate) | None => None,
+    })
+}
+
+/// Authenticates and carries out a routed request: the status and envelope to answer with.
+fn process(
+    shared: &Shared,
+    seq: u64,
+    routed: Result<(routes::Operation, routes::PathParams), RouteError>,
+    parts: &Parts,
+    bytes: &Bytes,
+) -> (u16, Value) {
+    let fail = |e: ApiError| (e.status, e.body());
+    let (op, params) = match routed {
+        Ok(routed) => routed,
+        Err(RouteError::NotFound) => return fail(ApiError::no_route()),
+        Err(RouteError::MethodNotAllowed) => return fail(ApiError::method_not_allowed()),
+    };
+    let now = ids::now();
+    let mut guard = shared.lock();
+    let inner = &mut *guard;
+    // Identify again: a delay fault may have let the state change since the request arrived.
+    let auth = auth::identify(
+        &parts.headers,
+        &shared.credentials,
+        &inner.state.user_tokens,
+    );
+    Shared::set_auth(inner, seq, &auth);
+    if let Err(e) = auth::authorize(op, &auth, &inner.state.user_tokens, now) {
+        return fail(e);
+    }
+    if let AuthUsed::UserToken { id } = &auth {
+        inner.state.user_tokens.touch(id, now);
+    }
+    let body = if bytes.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        match serde_json::from_slice::<Value>(bytes) {
+            Ok(json) => Some(json),
+            Err(e) => return fail(ApiError::malformed_json(e)),
+        }
+    };
+    let query = Query::parse(parts.uri.query());
+    let call = Call {
+        params: &params,
+        query: &query,
+        body: body.as_ref(),
+        auth: &auth,
+        now,
+    };
+    match inner.state.dispatch(op, &call) {
+        Ok(reply) => (reply.status, reply.body),
+        Err(e) => fail(e),
+    }
+}

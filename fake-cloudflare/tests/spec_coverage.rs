@@ -1,0 +1,47 @@
+//! The fake routes exactly the operations of `spec/openapi.json`, by path, method and id.
+
+use fake_cloudflare::Operation;
+use fake_cloudflare::routes::{API_PREFIX, route};
+use hyper::Method;
+use serde_json::Value;
+
+fn spec() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/openapi.json");
+    serde_json::from_str(&std::fs::read_to_string(path).expect("spec readable"))
+        .expect("spec is JSON")
+}
+
+/// The spec's path with sample values for its parameters.
+fn sample(path: &str) -> String {
+    path.replace("{accounts_or_zones}", "accounts")
+        .replace("{account_id}", "acc")
+        .replace("{account_or_zone_id}", "acc")
+        .replace("{token_id}", "0123456789abcdef0123456789abcdef")
+        .replace("{service_token_id}", "tok")
+        .replace("{id}", "some-id")
+}
+
+#[test]
+fn every_spec_operation_routes_to_its_id() {
+    let spec = spec();
+    let mut ids = Vec::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let Ok(method) = method.to_uppercase().parse::<Method>() else {
+                continue;
+            };
+            let Some(id) = operation["operationId"].as_str() else {
+                continue;
+            };
+            let url = format!("{API_PREFIX}{}", sample(path));
+            let (routed, _) =
+                route(&method, &url).unwrap_or_else(|e| panic!("{method} {url}: {e:?}"));
+            assert_eq!(routed.id(), id, "{method} {path}");
+            ids.push(id.to_owned());
+        }
+    }
+    ids.sort();
+    let mut ours: Vec<String> = Operation::ALL.iter().map(|op| op.id().to_owned()).collect();
+    ours.sort();
+    assert_eq!(ids, ours);
+}
