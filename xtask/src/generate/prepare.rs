@@ -11,6 +11,7 @@
 //! - `x-sensitive` strings become `cloudflare_tokens::Secret`.
 //! - Nullable properties are optional, so `null` and absence decode alike.
 //! - `{allOf: [{$ref}]}` uses become plain references.
+//! - An object model without properties becomes an empty struct rather than a map.
 
 use serde_json::{Map, Value, json};
 
@@ -70,6 +71,16 @@ fn adjust_model(schema: &mut Value) {
     let Some(object) = schema.as_object_mut() else {
         return;
     };
+    // An object model without properties (an empty request body) should be an empty struct,
+    // not a map of anything; typify makes one only when other properties are ruled out.
+    let is_object = object.get("type") == Some(&json!("object"));
+    if is_object
+        && !object.contains_key("properties")
+        && !object.contains_key("additionalProperties")
+    {
+        object.insert("properties".into(), json!({}));
+        object.insert("additionalProperties".into(), json!(false));
+    }
     let nullable: Vec<String> = object
         .get("properties")
         .and_then(Value::as_object)

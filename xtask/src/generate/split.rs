@@ -44,16 +44,18 @@ pub fn split(file: syn::File, api: &Api) -> Result<Parts> {
                     .content
                     .context("progenitor's types module has no body")?;
                 for item in postprocess::types(items) {
-                    match model_name(&item) {
-                        Some(name) => {
-                            let area = api
-                                .model_areas
-                                .get(&name)
+                    match model_names(&item) {
+                        names if names.is_empty() => parts.types_common.push(item),
+                        names => {
+                            // The first name that is a model of ours decides; an impl for a
+                            // foreign type (`From<Model> for Map`) goes with its model.
+                            let area = names
+                                .iter()
+                                .find_map(|n| api.model_areas.get(n))
                                 .cloned()
                                 .unwrap_or_else(|| SHARED.to_string());
                             parts.types_by_area.entry(area).or_default().push(item);
                         }
-                        None => parts.types_common.push(item),
                     }
                 }
             }
@@ -89,17 +91,33 @@ pub fn split(file: syn::File, api: &Api) -> Result<Parts> {
     Ok(parts)
 }
 
-/// The model an item of `types` is about: a struct or enum, or the type an impl is for.
-fn model_name(item: &Item) -> Option<String> {
+/// The models an item of `types` may be about: a struct or enum, or for an impl the type it is
+/// for, then the types its trait names.
+fn model_names(item: &Item) -> Vec<String> {
+    let last = |path: &syn::Path| path.segments.last().map(|s| s.ident.to_string());
     match item {
-        Item::Struct(s) => Some(s.ident.to_string()),
-        Item::Enum(e) => Some(e.ident.to_string()),
-        Item::Type(t) => Some(t.ident.to_string()),
-        Item::Impl(i) => match &*i.self_ty {
-            Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-            _ => None,
-        },
-        _ => None,
+        Item::Struct(s) => vec![s.ident.to_string()],
+        Item::Enum(e) => vec![e.ident.to_string()],
+        Item::Type(t) => vec![t.ident.to_string()],
+        Item::Impl(i) => {
+            let mut names: Vec<String> = match &*i.self_ty {
+                Type::Path(p) => last(&p.path).into_iter().collect(),
+                _ => Vec::new(),
+            };
+            if let Some((_, trait_path, _)) = &i.trait_ {
+                for segment in &trait_path.segments {
+                    if let syn::PathArguments::AngleBracketed(args) = &segment.arguments {
+                        for arg in &args.args {
+                            if let syn::GenericArgument::Type(Type::Path(p)) = arg {
+                                names.extend(last(&p.path));
+                            }
+                        }
+                    }
+                }
+            }
+            names
+        }
+        _ => Vec::new(),
     }
 }
 

@@ -112,9 +112,3 @@ impl ::std::str::FromStr for SortDirection {
         Ok(Self::from(value))
     }
 }
-impl ::std::convert::From<UserTokenRoll>
-for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
-    fn from(value: UserTokenRoll) -> Self {
-        value.0
-    }
-}

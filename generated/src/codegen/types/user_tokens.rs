@@ -502,25 +502,9 @@ impl UserTokenCreate {
     }
 }
 /// The (empty) body of a request to roll a token's secret value.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct UserTokenRoll(
-    pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-);
-impl ::std::ops::Deref for UserTokenRoll {
-    type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
-    fn deref(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
-        &self.0
-    }
-}
-impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
-for UserTokenRoll {
-    fn from(
-        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
-        Self(value)
-    }
-}
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[serde(deny_unknown_fields)]
+pub struct UserTokenRoll {}
 /// The complete new state of an API token: name and policies are required.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UserTokenUpdate {
