@@ -31,6 +31,25 @@ enum Command {
     Generate(GenerateArgs),
     /// Report what changed between two trimmed specs, and whether it breaks callers.
     Changes(ChangesArgs),
+    /// Time trim and generate, and measure the generated crate (see xtask/src/bench.rs).
+    Bench(BenchArgs),
+}
+
+#[derive(Args)]
+struct BenchArgs {
+    /// Cloudflare's published spec to trim.
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "../shared/upstream/cloudflare-openapi-2026-08-17.json.gz"
+    )]
+    upstream: PathBuf,
+    /// Timed runs of each step (after one warm-up run).
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    /// Also measure build times of the generated crate and of progenitor's two styles (slow).
+    #[arg(long)]
+    builds: bool,
 }
 
 #[derive(Args)]
@@ -92,6 +111,14 @@ where
         Command::Trim(args) => run_trim(&args, out, err),
         Command::Generate(args) => run_generate(&args, out),
         Command::Changes(args) => run_changes(&args, out),
+        Command::Bench(args) => {
+            let options = crate::bench::Options {
+                upstream: resolve(&args.upstream),
+                runs: args.runs,
+                builds: args.builds,
+            };
+            crate::bench::run(&crate::repo_root(), &options, out)
+        }
     };
     match result {
         Ok(()) => 0,

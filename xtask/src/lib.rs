@@ -1,6 +1,7 @@
 //! The project's build tasks, behind `cargo xtask` (see `cli`). A library so that the tests in
 //! `tests/` drive exactly the code the command runs.
 
+pub mod bench;
 pub mod changes;
 pub mod cli;
 pub mod generate;

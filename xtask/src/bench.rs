@@ -1,0 +1,232 @@
+//! `cargo xtask bench`: how fast the pipeline is, and what it produces.
+//!
+//! - `trim` on Cloudflare's full spec and `generate` on `spec/openapi.json`, timed in this process
+//!   (medians of several runs, after one warm-up);
+//! - the generated crate's size in lines, and the time `cargo build` takes to rebuild it once its
+//!   dependencies are built;
+//! - progenitor's two interface styles side by side (lines and rebuild time of a bare crate of
+//!   each), the measurement behind choosing the positional style.
+//!
+//! Figures print as a table; ratios are against a baseline measured in the same run.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use crate::generate;
+use crate::load;
+use crate::overlay::Overlay;
+use crate::trim;
+
+pub struct Options {
+    pub upstream: PathBuf,
+    pub runs: usize,
+    /// Also measure compile times (slow: minutes on a small machine).
+    pub builds: bool,
+}
+
+pub fn run(root: &Path, options: &Options, out: &mut dyn Write) -> Result<()> {
+    let runs = options.runs.max(1);
+    let overlay = Overlay::load(&root.join("spec/overlay.toml"))?;
+
+    let load_trim = || -> Result<serde_json::Value> {
+        let doc = load::load(&options.upstream)?;
+        Ok(trim::trim(&doc, &overlay, trim::Options::default())?.spec)
+    };
+    let (trim_median, spec) = median_of(runs, load_trim)?;
+    let spec_bytes = trim::render(&spec).into_bytes();
+    let progenitor = "bench";
+    let (generate_median, files) =
+        median_of(runs, || generate::render(&spec, &spec_bytes, progenitor))?;
+
+    writeln!(
+        out,
+        "pipeline ({runs} runs each, medians; command: cargo xtask bench)"
+    )?;
+    writeln!(
+        out,
+        "  trim {} (load + trim): {}",
+        options.upstream.display(),
+        ms(trim_median)
+    )?;
+    writeln!(
+        out,
+        "  generate spec/openapi.json:            {}",
+        ms(generate_median)
+    )?;
+    writeln!(
+        out,
+        "  trim + generate:                       {}",
+        ms(trim_median + generate_median)
+    )?;
+
+    let generated_lines: usize = files.values().map(|text| text.lines().count()).sum();
+    let handwritten_lines = rust_lines(
+        &root.join("generated/src"),
+        Some(&root.join(generate::OUTPUT_DIR)),
+    )?;
+    writeln!(out, "generated crate")?;
+    writeln!(
+        out,
+        "  generated lines:   {generated_lines} in {} files",
+        files.len()
+    )?;
+    writeln!(out, "  hand-written lines: {handwritten_lines}")?;
+
+    if options.builds {
+        let crate_build = rebuild_time(root, runs)?;
+        writeln!(
+            out,
+            "  cargo build -p cloudflare-tokens (dependencies built, median of {runs}): {}",
+            secs(crate_build)
+        )?;
+        interface_styles(root, &spec, runs, out)?;
+    } else {
+        writeln!(out, "(build times skipped; pass --builds to measure them)")?;
+    }
+    Ok(())
+}
+
+/// Runs `f` once to warm up, then `runs` times; returns the median time and the last result.
+fn median_of<T>(runs: usize, mut f: impl FnMut() -> Result<T>) -> Result<(Duration, T)> {
+    let mut value = f()?;
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let started = Instant::now();
+        value = f()?;
+        times.push(started.elapsed());
+    }
+    times.sort();
+    Ok((times[times.len() / 2], value))
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
+
+/// Lines of Rust under `dir`, leaving out `exclude`.
+fn rust_lines(dir: &Path, exclude: Option<&Path>) -> Result<usize> {
+    let mut total = 0;
+    for entry in std::fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
+        let path = entry?.path();
+        if Some(path.as_path()) == exclude {
+            continue;
+        }
+        if path.is_dir() {
+            total += rust_lines(&path, exclude)?;
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            total += std::fs::read_to_string(&path)?.lines().count();
+        }
+    }
+    Ok(total)
+}
+
+/// The median time to rebuild the generated crate after touching it.
+fn rebuild_time(root: &Path, runs: usize) -> Result<Duration> {
+    cargo(root, &["build", "-p", "cloudflare-tokens"], None)?;
+    let lib = root.join("generated/src/lib.rs");
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        touch(&lib)?;
+        let started = Instant::now();
+        cargo(root, &["build", "-p", "cloudflare-tokens"], None)?;
+        times.push(started.elapsed());
+    }
+    times.sort();
+    Ok(times[times.len() / 2])
+}
+
+/// Bare crates of progenitor's positional and builder output for our spec, built side by side.
+fn interface_styles(
+    root: &Path,
+    spec: &serde_json::Value,
+    runs: usize,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let dir = root.join("target/xtask-bench");
+    let openapi: openapiv3::OpenAPI =
+        serde_json::from_value(generate::prepare::for_progenitor(spec))?;
+    writeln!(
+        out,
+        "progenitor interface styles (bare crates, no post-processing)"
+    )?;
+    let mut baseline = None;
+    for (name, style) in [
+        ("positional", progenitor::InterfaceStyle::Positional),
+        ("builder", progenitor::InterfaceStyle::Builder),
+    ] {
+        let mut settings = progenitor::GenerationSettings::new();
+        settings.with_interface(style);
+        // Without `with_crate`, the secret type (from our crate) is generated as a String: the
+        // default policy for crates not named, right for a bare crate.
+        let tokens = progenitor::Generator::new(&settings)
+            .generate_tokens(&openapi)
+            .map_err(|e| anyhow::anyhow!("progenitor ({name}): {e}"))?;
+        let file: syn::File = syn::parse2(tokens)?;
+        let code = prettyplease::unparse(&file);
+        let crate_dir = dir.join(name);
+        std::fs::create_dir_all(crate_dir.join("src"))?;
+        std::fs::write(crate_dir.join("src/lib.rs"), &code)?;
+        std::fs::write(crate_dir.join("Cargo.toml"), bare_manifest(name))?;
+        let target = dir.join("target");
+        cargo(&crate_dir, &["build", "--offline"], Some(&target))
+            .or_else(|_| cargo(&crate_dir, &["build"], Some(&target)))?;
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            touch(&crate_dir.join("src/lib.rs"))?;
+            let started = Instant::now();
+            cargo(&crate_dir, &["build", "--offline"], Some(&target))?;
+            times.push(started.elapsed());
+        }
+        times.sort();
+        let build = times[times.len() / 2];
+        let lines = code.lines().count();
+        let (base_lines, base_build) = *baseline.get_or_insert((lines, build));
+        writeln!(
+            out,
+            "  {name:<10} {lines:>6} lines ({:.2}x)  rebuild {} ({:.2}x)",
+            lines as f64 / base_lines as f64,
+            secs(build),
+            build.as_secs_f64() / base_build.as_secs_f64()
+        )?;
+    }
+    Ok(())
+}
+
+fn bare_manifest(name: &str) -> String {
+    format!(
+        "[package]\nname = \"bench-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [workspace]\n\n[dependencies]\nprogenitor-client = \"=0.15.1\"\n\
+         reqwest = {{ version = \"0.13\", default-features = false, features = [\"json\", \"query\", \"stream\"] }}\n\
+         serde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n\
+         chrono = {{ version = \"0.4\", features = [\"serde\"] }}\nuuid = {{ version = \"1\", features = [\"serde\"] }}\n\
+         regress = \"0.10\"\nfutures = \"0.3\"\n"
+    )
+}
+
+fn touch(path: &Path) -> Result<()> {
+    let text = std::fs::read(path)?;
+    std::fs::write(path, text).with_context(|| format!("touching {}", path.display()))
+}
+
+fn cargo(dir: &Path, args: &[&str], target: Option<&Path>) -> Result<()> {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command.args(args).arg("--quiet").current_dir(dir);
+    if let Some(target) = target {
+        command.env("CARGO_TARGET_DIR", target);
+    }
+    let status = command
+        .status()
+        .with_context(|| format!("running cargo {}", args.join(" ")))?;
+    if !status.success() {
+        bail!("cargo {} failed in {}", args.join(" "), dir.display());
+    }
+    Ok(())
+}
