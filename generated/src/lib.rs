@@ -52,6 +52,7 @@ mod call;
 mod client;
 mod envelope;
 mod error;
+pub mod flows;
 mod paginate;
 mod retry;
 mod secret;
