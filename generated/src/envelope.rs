@@ -296,26 +296,29 @@ impl<T> Page<T> {
     }
 
     /// The page size: as reported, else as requested, else this page's length.
-    fn per_page(&self) -> u64 {
+    /// The page size: as reported, else as requested. `None` for a list that does not page
+    /// (the whole list came in one answer).
+    fn per_page(&self) -> Option<u64> {
         self.info
             .per_page
             .or(self.requested_per_page)
-            .unwrap_or(self.items.len() as u64)
-            .max(1)
+            .map(|p| p.max(1))
     }
 
     /// The number of pages in the list, reported or computed from the total count.
     pub fn total_pages(&self) -> Option<u64> {
-        self.info.pages(self.per_page())
+        let per_page = self.per_page().unwrap_or(self.items.len().max(1) as u64);
+        self.info.pages(per_page)
     }
 
     /// Whether a next page exists. When Cloudflare reports no totals, a full page means there
-    /// may be more.
+    /// may be more; a list without a page size has no next page.
     pub fn has_next(&self) -> bool {
         let page = self.info.page.unwrap_or(1);
-        match self.total_pages() {
-            Some(pages) => page < pages,
-            None => !self.items.is_empty() && self.items.len() as u64 >= self.per_page(),
+        match (self.total_pages(), self.per_page()) {
+            (Some(pages), _) => page < pages,
+            (None, Some(per_page)) => !self.items.is_empty() && self.items.len() as u64 >= per_page,
+            (None, None) => false,
         }
     }
 

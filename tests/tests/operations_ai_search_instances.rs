@@ -83,7 +83,7 @@ fn assert_instance(instance: &AiSearchInstance, id: &str) {
     );
     let method = instance.index_method.as_ref().expect("index method");
     assert!(method.keyword && method.vector);
-    assert_eq!(instance.chunk_size, Some(256.0));
+    assert_eq!(instance.chunk_size, Some(256));
     assert_eq!(instance.score_threshold, Some(0.4));
     assert_eq!(instance.sync_interval, Some(21600));
     assert_eq!(instance.created_at, Some(at("2026-01-21T08:00:00Z")));
@@ -399,7 +399,7 @@ async fn update_sends_only_what_changes() {
     mock.assert_async().await;
     let updated = updated.expect("update succeeds");
     assert_eq!(updated.paused, Some(true));
-    assert_eq!(updated.max_num_results, Some(20.0));
+    assert_eq!(updated.max_num_results, Some(20));
     assert_meta(updated.messages(), updated.request_id());
 }
 

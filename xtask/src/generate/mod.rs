@@ -9,7 +9,9 @@ mod facade;
 mod panics;
 mod postprocess;
 pub mod prepare;
+mod replace;
 mod split;
+mod validate;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -23,6 +25,7 @@ use sha2::Digest;
 
 use crate::sink::{FileSet, Mode, Report};
 use api::Api;
+pub use replace::{not_generated, replacements};
 
 /// Where the generated modules live, relative to the repository root.
 pub const OUTPUT_DIR: &str = "generated/src/codegen";
@@ -35,7 +38,13 @@ pub fn run(root: &Path, mode: Mode, out: &mut dyn Write) -> Result<Report> {
     let bytes =
         std::fs::read(&spec_path).with_context(|| format!("reading {}", spec_path.display()))?;
     let spec = crate::load::parse_json(&spec_path, &bytes)?;
-    let files = render(&spec, &bytes, &progenitor_version(root)?)?;
+    crate::load::require_openapi_30(&crate::load::Document {
+        file: spec_path.clone(),
+        root: spec.clone(),
+    })?;
+    validate::check(&spec_path, &spec)?;
+    let files = render(&spec, &bytes, &progenitor_version(root)?)
+        .with_context(|| format!("generating from {}", spec_path.display()))?;
     let mut set = FileSet::new(root);
     set.owned_dir = Some(PathBuf::from(OUTPUT_DIR));
     for (path, contents) in files {
@@ -95,7 +104,7 @@ pub fn render(
         .collect();
     let op_area_idents: Vec<syn::Ident> = op_areas.iter().map(|a| format_ident!("{}", a)).collect();
 
-    // gen/mod.rs
+    // codegen/mod.rs
     let sensitive = sensitive_fields(spec);
     emit(
         "mod.rs",
@@ -112,7 +121,7 @@ pub fn render(
         },
     )?;
 
-    // gen/types/
+    // codegen/types/
     let common = &parts.types_common;
     emit(
         "types/mod.rs",
@@ -137,7 +146,7 @@ pub fn render(
         )?;
     }
 
-    // gen/raw/
+    // codegen/raw/
     let raw_common = &parts.raw_common;
     emit(
         "raw/mod.rs",
@@ -160,14 +169,16 @@ pub fn render(
             &format!("raw/{area}.rs"),
             &area_docs.get(*area).cloned().unwrap_or_default(),
             quote! {
-                #![allow(unused_imports, clippy::all)]
+                // `unused_mut`: the header map stays mutable in progenitor's code after the
+                // `api-version` header is taken out.
+                #![allow(unused_imports, unused_mut, clippy::all)]
                 use super::*;
                 #block
             },
         )?;
     }
 
-    // gen/client/
+    // codegen/client/
     emit(
         "client/mod.rs",
         "The methods of [`Client`](crate::Client), one per operation, and their query parameters.",
@@ -190,7 +201,7 @@ pub fn render(
         )?;
     }
 
-    // gen/mock.rs
+    // codegen/mock.rs
     let mock_items = mock.items;
     emit(
         "mock.rs",
@@ -229,54 +240,10 @@ fn settings(spec: &Value) -> progenitor::GenerationSettings {
         .with_inner_type(quote! { crate::call::CallContext })
         .with_hooks(progenitor::HooksMode::Expected)
         .with_crate(prepare::SECRET_CRATE, progenitor::CrateVers::Any, None);
-    for (name, rust) in envelope_replacements(spec) {
+    for (name, rust) in replacements(spec) {
         settings.with_replacement(name, rust, std::iter::empty());
     }
     settings
-}
-
-/// Envelope models become the hand-written generic `crate::Envelope<T>`.
-pub fn envelope_replacements(spec: &Value) -> Vec<(String, String)> {
-    let schemas = spec
-        .pointer("/components/schemas")
-        .and_then(Value::as_object);
-    schemas
-        .into_iter()
-        .flatten()
-        .filter(|(name, _)| name.ends_with("Envelope"))
-        .map(|(name, schema)| {
-            let inner = schema.pointer("/properties/result").map(rust_type);
-            let inner = inner.unwrap_or_else(|| "::serde_json::Value".to_string());
-            (name.clone(), format!("crate::Envelope<{inner}>"))
-        })
-        .collect()
-}
-
-/// The Rust type of an envelope's `result` (a model, a list of models, a secret, a string).
-fn rust_type(schema: &Value) -> String {
-    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        return format!(
-            "crate::types::{}",
-            reference.rsplit('/').next().unwrap_or_default()
-        );
-    }
-    if let Some(first) = schema.get("allOf").and_then(|p| p.get(0)) {
-        return rust_type(first);
-    }
-    match schema.get("type").and_then(Value::as_str) {
-        Some("array") => {
-            let item = schema
-                .get("items")
-                .map(rust_type)
-                .unwrap_or_else(|| "::serde_json::Value".into());
-            format!("::std::vec::Vec<{item}>")
-        }
-        Some("string") if schema.get("x-sensitive") == Some(&Value::Bool(true)) => {
-            "crate::Secret".into()
-        }
-        Some("string") => "::std::string::String".into(),
-        _ => "::serde_json::Value".into(),
-    }
 }
 
 /// The names of the properties marked `x-sensitive` anywhere in the spec.

@@ -5,7 +5,8 @@
 //!   adds later decodes instead of failing the call (and `""` gets the variant name `Empty`).
 //! - Date-time fields decode through `crate::tolerant`, which accepts the forms Cloudflare's own
 //!   documentation shows, not only RFC 3339.
-//! - Fields that default when missing (lists, maps) also default when `null`.
+//! - Fields that default when missing (lists, maps) also default when `null`; integers accept a
+//!   whole number written as `10.0`; unknown fields are ignored in every model.
 //! - Structs with required fields get a `new` constructor taking those, so that the many optional
 //!   fields of a model like `AiSearchInstanceCreate` can be filled with `..Model::new(id)`.
 //! - Doc comments get the leading space rustfmt-style comments have.
@@ -190,6 +191,8 @@ const DATE_TIME: &str = "::chrono::DateTime<::chrono::offset::Utc>";
 
 /// Adds tolerant decoding to the fields of a struct.
 fn tolerate_fields(s: &mut ItemStruct) {
+    // Unknown fields are ignored everywhere, also in models typify closed (an empty body).
+    s.attrs.retain(|attr| !is_deny_unknown_fields(attr));
     let Fields::Named(fields) = &mut s.fields else {
         return;
     };
@@ -202,6 +205,10 @@ fn tolerate_fields(s: &mut ItemStruct) {
             Some(
                 quote! { #[serde(default, deserialize_with = "crate::tolerant::option_date_time")] },
             )
+        } else if ty == "i64" {
+            Some(quote! { #[serde(deserialize_with = "crate::tolerant::integer")] })
+        } else if ty == "::std::option::Option<i64>" {
+            Some(quote! { #[serde(default, deserialize_with = "crate::tolerant::option_integer")] })
         } else if defaults && !ty.starts_with("::std::option::Option<") {
             Some(quote! { #[serde(deserialize_with = "crate::tolerant::null_as_default")] })
         } else {
@@ -212,6 +219,11 @@ fn tolerate_fields(s: &mut ItemStruct) {
             field.attrs.push(attr);
         }
     }
+}
+
+fn is_deny_unknown_fields(attr: &Attribute) -> bool {
+    attr.path().is_ident("serde")
+        && quote!(#attr).to_string().replace(' ', "") == "#[serde(deny_unknown_fields)]"
 }
 
 fn has_serde_default(attrs: &[Attribute]) -> bool {

@@ -12,6 +12,8 @@
 //! - Nullable properties are optional, so `null` and absence decode alike.
 //! - `{allOf: [{$ref}]}` uses become plain references.
 //! - An object model without properties becomes an empty struct rather than a map.
+//! - Any 2xx status is a success, not only the one the spec documents.
+//! - Models used only by the envelope parts the hand-written layer defines are left out.
 
 use serde_json::{Map, Value, json};
 
@@ -36,6 +38,21 @@ pub const SECRET_PATH: &str = "cloudflare_tokens::Secret";
 /// Returns the spec progenitor should see.
 pub fn for_progenitor(spec: &Value) -> Value {
     let mut spec = spec.clone();
+    // Models that only the replaced envelope parts use would be generated for nothing.
+    let replaced: Vec<String> = super::replace::replacements(&spec)
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    let unused: Vec<String> = super::replace::not_generated(&spec)
+        .into_iter()
+        .filter(|name| !replaced.contains(name))
+        .collect();
+    if let Some(schemas) = spec
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        schemas.retain(|name, _| !unused.contains(name));
+    }
     if let Some(schemas) = spec
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
@@ -51,6 +68,7 @@ pub fn for_progenitor(spec: &Value) -> Value {
                 .into_iter()
                 .flat_map(|m| m.values_mut())
             {
+                any_success_status(op);
                 for parameter in op
                     .get_mut("parameters")
                     .and_then(Value::as_array_mut)
@@ -65,6 +83,25 @@ pub fn for_progenitor(spec: &Value) -> Value {
         }
     }
     spec
+}
+
+/// The spec documents one success status per operation (201 for creates); any 2xx is a
+/// success to the client, so an answer with another 2xx status is not thrown away (with, for a
+/// create, the secret it carries).
+fn any_success_status(op: &mut Value) {
+    let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let success: Vec<String> = responses
+        .keys()
+        .filter(|s| s.starts_with('2'))
+        .cloned()
+        .collect();
+    if let [only] = success.as_slice()
+        && let Some(response) = responses.remove(only)
+    {
+        responses.insert("2XX".to_string(), response);
+    }
 }
 
 fn adjust_model(schema: &mut Value) {

@@ -63,9 +63,10 @@ pub fn split(file: syn::File, api: &Api) -> Result<Parts> {
             Item::Mod(module) if module.ident == "prelude" => {}
             Item::Impl(block) if is_operations_impl(&block, &op_areas) => {
                 for member in block.items {
-                    let ImplItem::Fn(method) = member else {
+                    let ImplItem::Fn(mut method) = member else {
                         bail!("unexpected item in progenitor's operations impl");
                     };
+                    without_api_version_header(&mut method);
                     let id = method.sig.ident.to_string();
                     let Some(area) = op_areas.get(id.as_str()) else {
                         bail!("progenitor generated method `{id}` for no operation of the spec");
@@ -89,6 +90,15 @@ pub fn split(file: syn::File, api: &Api) -> Result<Parts> {
         }
     }
     Ok(parts)
+}
+
+/// progenitor sends the spec's `info.version` as an `api-version` header on every request, a
+/// header Cloudflare's API does not know; the request should carry only what the API defines.
+fn without_api_version_header(method: &mut syn::ImplItemFn) {
+    method.block.stmts.retain(|stmt| {
+        let text = quote!(#stmt).to_string();
+        !(text.contains("header_map") && text.contains("\"api-version\""))
+    });
 }
 
 /// The models an item of `types` may be about: a struct or enum, or for an impl the type it is

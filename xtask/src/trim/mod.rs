@@ -60,6 +60,7 @@ pub fn trim(
     let mut schemas = Schemas::new(upstream, overlay);
     let mut warnings = Vec::new();
     let mut paths: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+    let mut missing = Vec::new();
     for op in &overlay.operations {
         let (method, path) = op
             .method_and_path()
@@ -69,21 +70,8 @@ pub fn trim(
             .get(path)
             .and_then(|item| Some((item, item.get(&method)?)));
         let Some((path_item, upstream_op)) = found else {
-            let message = format!(
-                "operation `{}` ({}) is not in {}",
-                op.id,
-                op.upstream,
-                upstream.file.display()
-            );
-            if options.allow_missing {
-                warnings.push(message);
-                continue;
-            }
-            return Err(SpecError::at(
-                &upstream.file,
-                &item_at,
-                format!("{message}; pass --allow-missing to skip it"),
-            ));
+            missing.push(format!("`{}` ({})", op.id, op.upstream));
+            continue;
         };
         let converted =
             schemas.operation(op, path, &item_at.join(&method), upstream_op, path_item)?;
@@ -91,6 +79,23 @@ pub fn trim(
             .entry(path.to_string())
             .or_default()
             .insert(method, Value::Object(converted));
+    }
+
+    if !missing.is_empty() {
+        let list = missing.join(", ");
+        if !options.allow_missing {
+            return Err(SpecError::at(
+                &upstream.file,
+                &paths_at,
+                format!(
+                    "{} allowlisted operation(s) are not in this spec: {list}; pass --allow-missing to skip them",
+                    missing.len()
+                ),
+            ));
+        }
+        for op in missing {
+            warnings.push(format!("skipped {op}: not in {}", upstream.file.display()));
+        }
     }
 
     let mut paths = serde_json::to_value(paths).expect("maps of JSON values serialize");

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::schema::{Naming, Schemas, pascal_case};
+use super::schema::{Flat, Naming, Schemas, pascal_case};
 use crate::load::SpecError;
 use crate::overlay::{self, Site};
 use crate::pointer::Pointer;
@@ -219,7 +219,8 @@ impl<'a> Schemas<'a> {
         at: &Pointer,
         schema: &'a Value,
     ) -> Result<Value, SpecError> {
-        let (flat, _) = self.flatten(at, schema)?;
+        let envelope = self.flatten(at, schema)?;
+        let flat = &envelope.schema;
         let props = flat.get("properties").and_then(Value::as_object);
         let result = props.and_then(|p| p.get("result")).ok_or_else(|| {
             self.error(
@@ -230,8 +231,9 @@ impl<'a> Schemas<'a> {
                 ),
             )
         })?;
-        let result_at = at.join("properties").join("result");
-        let (result_flat, _) = self.flatten(&result_at, result)?;
+        let result_at = envelope.origins.property(at, "result");
+        let result_parts = self.flatten(&result_at, result)?;
+        let result_flat = &result_parts.schema;
         let is_list =
             result_flat.get("type") == Some(&json!("array")) || result_flat.contains_key("items");
         let mut properties = Map::new();
@@ -239,8 +241,7 @@ impl<'a> Schemas<'a> {
             let items = result_flat
                 .get("items")
                 .ok_or_else(|| self.error(&result_at, "a list result needs `items`"))?;
-            // `items` sits in a flattened copy; convert it from its upstream place when it has one.
-            let items_at = result_at.join("items");
+            let items_at = result_parts.origins.items(&result_at);
             let converted =
                 self.convert(&items_at, items, Naming::explicit(op.result.as_str()), None)?;
             properties.insert(
@@ -256,7 +257,7 @@ impl<'a> Schemas<'a> {
             )?;
             properties.insert("result".into(), converted);
         }
-        self.envelope_common(at, &flat, &mut properties)?;
+        self.envelope_common(at, &envelope, &mut properties)?;
         let name = format!("{}{}Envelope", op.result, if is_list { "List" } else { "" });
         let what = if is_list {
             format!("a list of [`{}`]", op.result)
@@ -268,25 +269,26 @@ impl<'a> Schemas<'a> {
             explicit: true,
             fallback_doc: Some(format!("Cloudflare's response envelope around {what}.")),
         };
-        let model = envelope_model(&flat, properties);
+        let model = envelope_model(flat, properties);
         self.register_converted(at, model, &naming)
     }
 
     /// An error envelope: all operations share one model, so every error decodes the same way.
     fn error_envelope(&mut self, at: &Pointer, schema: &'a Value) -> Result<Value, SpecError> {
-        let (flat, _) = self.flatten(at, schema)?;
+        let envelope = self.flatten(at, schema)?;
+        let flat = &envelope.schema;
         let mut properties = Map::new();
         if let Some(result) = flat.get("properties").and_then(|p| p.get("result")) {
             let naming = Naming::positional(
                 format!("{ERROR_ENVELOPE}Result"),
                 "The `result` of a failed call.".into(),
             );
-            let converted =
-                self.convert(&at.join("properties").join("result"), result, naming, None)?;
+            let result_at = envelope.origins.property(at, "result");
+            let converted = self.convert(&result_at, result, naming, None)?;
             properties.insert("result".into(), converted);
         }
-        self.envelope_common(at, &flat, &mut properties)?;
-        let model = envelope_model(&flat, properties);
+        self.envelope_common(at, &envelope, &mut properties)?;
+        let model = envelope_model(flat, properties);
         self.register_converted(at, model, &Naming::explicit(ERROR_ENVELOPE))
     }
 
@@ -294,21 +296,21 @@ impl<'a> Schemas<'a> {
     fn envelope_common(
         &mut self,
         at: &Pointer,
-        flat: &Map<String, Value>,
+        envelope: &Flat,
         properties: &mut Map<String, Value>,
     ) -> Result<(), SpecError> {
-        let Some(props) = flat.get("properties").and_then(Value::as_object) else {
+        let Some(props) = envelope.schema.get("properties").and_then(Value::as_object) else {
             return Ok(());
         };
-        let props_at = at.join("properties");
         for key in ["errors", "messages"] {
             let Some(list) = props.get(key) else { continue };
-            let (list, _) = self.flatten(&props_at.join(key), list)?;
-            let Some(items) = list.get("items") else {
+            let list_at = envelope.origins.property(at, key);
+            let list = self.flatten(&list_at, list)?;
+            let Some(items) = list.schema.get("items") else {
                 continue;
             };
             let item = self.convert(
-                &props_at.join(key).join("items"),
+                &list.origins.items(&list_at),
                 items,
                 Naming::explicit(RESPONSE_MESSAGE),
                 None,
@@ -317,7 +319,7 @@ impl<'a> Schemas<'a> {
         }
         if let Some(info) = props.get("result_info") {
             let info = self.convert(
-                &props_at.join("result_info"),
+                &envelope.origins.property(at, "result_info"),
                 info,
                 Naming::explicit(RESULT_INFO),
                 None,
@@ -325,10 +327,10 @@ impl<'a> Schemas<'a> {
             properties.insert("result_info".into(), info);
         }
         if let Some(success) = props.get("success") {
-            let (success, _) = self.flatten(&props_at.join("success"), success)?;
+            let success = self.flatten(&envelope.origins.property(at, "success"), success)?;
             let mut kept = Map::new();
             for key in ["type", "enum"] {
-                if let Some(v) = success.get(key) {
+                if let Some(v) = success.schema.get(key) {
                     kept.insert(key.into(), v.clone());
                 }
             }

@@ -148,16 +148,17 @@ impl<'a> Schemas<'a> {
         Ok((at, value))
     }
 
-    /// Resolves `$ref`s and merges `allOf` parts (and siblings of `$ref`) into one schema.
-    /// Returns it with the `$ref` targets passed through, which count as being converted.
-    pub fn flatten(
-        &self,
-        at: &Pointer,
-        schema: &Value,
-    ) -> Result<(Map<String, Value>, Vec<Pointer>), SpecError> {
+    /// Resolves `$ref`s and merges `allOf` parts (and siblings of `$ref`) into one schema,
+    /// remembering where each part of it is written upstream.
+    pub fn flatten(&self, at: &Pointer, schema: &Value) -> Result<Flat, SpecError> {
         let mut targets = Vec::new();
-        let flat = self.flatten_into(at, schema, &mut targets)?;
-        Ok((flat, targets))
+        let mut origins = Origins::default();
+        let schema = self.flatten_into(at, schema, &mut targets, &mut origins)?;
+        Ok(Flat {
+            schema,
+            origins,
+            targets,
+        })
     }
 
     fn flatten_into(
@@ -165,6 +166,7 @@ impl<'a> Schemas<'a> {
         at: &Pointer,
         schema: &Value,
         targets: &mut Vec<Pointer>,
+        origins: &mut Origins,
     ) -> Result<Map<String, Value>, SpecError> {
         let object = schema
             .as_object()
@@ -194,7 +196,7 @@ impl<'a> Schemas<'a> {
                 )
             })?;
             targets.push(target.clone());
-            flat = self.flatten_into(&target, resolved, targets)?;
+            flat = self.flatten_into(&target, resolved, targets, origins)?;
         }
         if let Some(parts) = object.get("allOf") {
             let parts_at = at.join("allOf");
@@ -202,7 +204,8 @@ impl<'a> Schemas<'a> {
                 .as_array()
                 .ok_or_else(|| self.error(&parts_at, "`allOf` must be a list"))?;
             for (i, part) in parts.iter().enumerate() {
-                let part = self.flatten_into(&parts_at.join(i.to_string()), part, targets)?;
+                let part_at = parts_at.join(i.to_string());
+                let part = self.flatten_into(&part_at, part, targets, origins)?;
                 merge_layer(&mut flat, part);
             }
         }
@@ -211,6 +214,7 @@ impl<'a> Schemas<'a> {
             .filter(|(k, _)| *k != "$ref" && *k != "allOf")
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
+        origins.note(at, &own);
         merge_layer(&mut flat, own);
         Ok(flat)
     }
@@ -224,11 +228,19 @@ impl<'a> Schemas<'a> {
         naming: Naming,
         site: Option<Site<'_>>,
     ) -> Result<Value, SpecError> {
-        let (mut flat, targets) = self.flatten(at, schema)?;
+        let Flat {
+            schema: mut flat,
+            mut origins,
+            targets,
+        } = self.flatten(at, schema)?;
         let mut naming = naming;
         if let Some(site) = &site {
             for (i, fix) in self.overlay.fixes.iter().enumerate() {
                 if fix.matches(site) {
+                    if fix.replace.is_some() {
+                        // The overlay wrote this schema: its parts have no upstream place.
+                        origins = Origins::default();
+                    }
                     fix.apply(&mut flat);
                     if let Some(name) = &fix.name {
                         naming = Naming::explicit(name.clone());
@@ -239,7 +251,7 @@ impl<'a> Schemas<'a> {
         }
         let depth = self.active.len();
         self.active.extend(targets);
-        let result = self.convert_flat(at, &flat, naming);
+        let result = self.convert_flat(at, &flat, &origins, naming);
         self.active.truncate(depth);
         result
     }
@@ -248,15 +260,16 @@ impl<'a> Schemas<'a> {
         &mut self,
         at: &Pointer,
         flat: &Map<String, Value>,
+        origins: &Origins,
         naming: Naming,
     ) -> Result<Value, SpecError> {
         if let Some(variants) = flat.get("anyOf").or_else(|| flat.get("oneOf")) {
-            return self.convert_union(at, flat, variants, naming);
+            return self.convert_union(at, flat, origins, variants, naming);
         }
         let type_ = flat.get("type").and_then(Value::as_str);
         let is_object = type_ == Some("object") || flat.contains_key("properties");
         if is_object && (flat.contains_key("properties") || naming.explicit) {
-            return self.convert_struct(at, flat, naming);
+            return self.convert_struct(at, flat, origins, naming);
         }
         if is_object {
             let mut out = facts(flat);
@@ -264,7 +277,7 @@ impl<'a> Schemas<'a> {
                 let name = format!("{}Value", naming.name);
                 let doc = "One value of a map in [`{}`].".replace("{}", &naming.name);
                 let value = self.convert(
-                    &at.join("additionalProperties"),
+                    &origins.additional(at),
                     values,
                     Naming::positional(name, doc),
                     None,
@@ -284,7 +297,7 @@ impl<'a> Schemas<'a> {
                     .unwrap_or_else(|| format!("An entry of [`{}`].", naming.name))
                     .replacen("The ", "An entry of the ", 1);
                 let items = self.convert(
-                    &at.join("items"),
+                    &origins.items(at),
                     items,
                     Naming::positional(name, doc),
                     None,
@@ -312,6 +325,7 @@ impl<'a> Schemas<'a> {
         &mut self,
         at: &Pointer,
         flat: &Map<String, Value>,
+        origins: &Origins,
         naming: Naming,
     ) -> Result<Value, SpecError> {
         let name = self.final_name(&naming.name);
@@ -325,7 +339,7 @@ impl<'a> Schemas<'a> {
             let mut sorted: Vec<_> = props.iter().collect();
             sorted.sort_by(|a, b| a.0.cmp(b.0));
             for (key, schema) in sorted {
-                let child_at = props_at.join(key);
+                let child_at = origins.property(at, key);
                 let child_naming = Naming::positional(
                     format!("{name}{}", pascal_case(key)),
                     format!("The `{key}` field of [`{name}`]."),
@@ -361,8 +375,7 @@ impl<'a> Schemas<'a> {
                 format!("{name}Value"),
                 format!("One value of a map in [`{name}`]."),
             );
-            let value =
-                self.convert(&at.join("additionalProperties"), values, value_naming, None)?;
+            let value = self.convert(&origins.additional(at), values, value_naming, None)?;
             model.insert("additionalProperties".into(), value);
         }
         let (use_site, _) = split_use_site(facts(flat));
@@ -374,6 +387,7 @@ impl<'a> Schemas<'a> {
         &mut self,
         at: &Pointer,
         flat: &Map<String, Value>,
+        origins: &Origins,
         variants: &Value,
         naming: Naming,
     ) -> Result<Value, SpecError> {
@@ -382,7 +396,7 @@ impl<'a> Schemas<'a> {
         } else {
             "oneOf"
         };
-        let variants_at = at.join(keyword);
+        let variants_at = origins.variants.clone().unwrap_or_else(|| at.join(keyword));
         let list = variants
             .as_array()
             .ok_or_else(|| self.error(&variants_at, format!("`{keyword}` must be a list")))?;
@@ -390,7 +404,9 @@ impl<'a> Schemas<'a> {
         // with a set of allowed values; progenitor cannot type the union form.
         let mut numbers = Vec::new();
         for (i, variant) in list.iter().enumerate() {
-            let (variant, _) = self.flatten(&variants_at.join(i.to_string()), variant)?;
+            let variant = self
+                .flatten(&variants_at.join(i.to_string()), variant)?
+                .schema;
             match variant
                 .get("enum")
                 .and_then(Value::as_array)
@@ -491,6 +507,66 @@ impl<'a> Schemas<'a> {
             }
         }
         Ok(format!("{SCHEMAS}{name}"))
+    }
+}
+
+/// A schema with its `$ref`s and `allOf`s resolved into one.
+pub struct Flat {
+    pub schema: Map<String, Value>,
+    /// Where its parts are written upstream, for messages about them.
+    pub origins: Origins,
+    /// The `$ref` targets passed through, which count as being converted.
+    pub targets: Vec<Pointer>,
+}
+
+/// Where the parts of a flattened schema are written upstream: after resolving `$ref`s and
+/// merging `allOf`s, a property may live far from the place the schema is used.
+#[derive(Clone, Debug, Default)]
+pub struct Origins {
+    properties: BTreeMap<String, Pointer>,
+    items: Option<Pointer>,
+    additional: Option<Pointer>,
+    variants: Option<Pointer>,
+}
+
+impl Origins {
+    /// Records the parts `layer` (written at `at`) defines; later layers win, as in the merge.
+    fn note(&mut self, at: &Pointer, layer: &Map<String, Value>) {
+        if let Some(Value::Object(props)) = layer.get("properties") {
+            for key in props.keys() {
+                let place = at.join("properties").join(key);
+                self.properties.insert(key.clone(), place);
+            }
+        }
+        if layer.contains_key("items") {
+            self.items = Some(at.join("items"));
+        }
+        if layer.contains_key("additionalProperties") {
+            self.additional = Some(at.join("additionalProperties"));
+        }
+        for keyword in ["anyOf", "oneOf"] {
+            if layer.contains_key(keyword) {
+                self.variants = Some(at.join(keyword));
+            }
+        }
+    }
+
+    /// Where property `key` is written (or, if unknown, where it is used from `at`).
+    pub fn property(&self, at: &Pointer, key: &str) -> Pointer {
+        self.properties
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| at.join("properties").join(key))
+    }
+
+    pub fn items(&self, at: &Pointer) -> Pointer {
+        self.items.clone().unwrap_or_else(|| at.join("items"))
+    }
+
+    pub fn additional(&self, at: &Pointer) -> Pointer {
+        self.additional
+            .clone()
+            .unwrap_or_else(|| at.join("additionalProperties"))
     }
 }
 
