@@ -1,0 +1,328 @@
+//! The command line as clap sees it: the global options, the commands and their flags.
+//!
+//! Nothing here reads the environment: clap's `env` support would consult the real process
+//! environment, while [`run`](crate::run) must take its variables from the lookup it is given
+//! (tests run many CLIs in one process). The variables are resolved in [`crate::config`].
+
+use std::time::Duration;
+
+use clap::{ArgAction, Args, Parser, Subcommand};
+use uuid::Uuid;
+
+/// Manage Cloudflare API tokens, AI Search tokens and instances, and Access service tokens.
+///
+/// Credentials come from the environment: CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL with
+/// CLOUDFLARE_API_KEY.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cf-tokens",
+    version,
+    color = clap::ColorChoice::Never,
+    subcommand_required = true,
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The heading the global options are listed under in every command's help.
+const GLOBAL: &str = "Global options";
+
+/// Options every command accepts, before or after its name.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The API's base URL [env: CLOUDFLARE_BASE_URL] [default: https://api.cloudflare.com/client/v4]
+    #[arg(long, global = true, value_name = "URL", help_heading = GLOBAL)]
+    pub base_url: Option<String>,
+    /// The account to act on [env: CLOUDFLARE_ACCOUNT_ID]
+    #[arg(long, global = true, value_name = "ID", help_heading = GLOBAL)]
+    pub account_id: Option<String>,
+    /// Print the results as JSON on stdout
+    #[arg(long, global = true, help_heading = GLOBAL)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// AI Search: set up an instance; list, show and delete registered tokens and instances
+    #[command(subcommand)]
+    AiSearch(AiSearchCommand),
+    /// Zero Trust Access service tokens
+    #[command(subcommand)]
+    Access(AccessCommand),
+    /// User API tokens and the permission groups their policies grant
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AiSearchCommand {
+    /// Mint an API token for AI Search, register it and create the instance (safe to run again)
+    Setup(SetupArgs),
+    /// The API tokens registered with AI Search in the account
+    #[command(subcommand)]
+    Tokens(AiSearchTokensCommand),
+    /// The AI Search instances of the account
+    #[command(subcommand)]
+    Instances(InstancesCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct SetupArgs {
+    /// The instance's id
+    #[arg(long, value_name = "ID")]
+    pub instance: String,
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// The name of the API token and of its AI Search registration [default: ai-search-<instance>]
+    ///
+    /// A registered, enabled token of this name is reused, so keep it the same across runs.
+    #[arg(long, value_name = "NAME")]
+    pub token_name: Option<String>,
+    /// Look everything up and print the plan, but change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the minted API token's value (it cannot be read again later)
+    #[arg(long)]
+    pub show_secret: bool,
+}
+
+/// Where the instance's content comes from: exactly one of the two.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct SourceArgs {
+    /// Index this R2 bucket
+    #[arg(long, value_name = "NAME")]
+    pub r2_bucket: Option<String>,
+    /// Crawl and index this website
+    #[arg(long, value_name = "DOMAIN")]
+    pub website: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AiSearchTokensCommand {
+    /// List every registered token
+    List,
+    /// Show one registered token
+    Get {
+        /// The registration's id (a UUID)
+        #[arg(value_parser = parse_uuid)]
+        id: Uuid,
+    },
+    /// Remove a token from AI Search (instances using it stop working)
+    Delete {
+        /// The registration's id (a UUID)
+        #[arg(value_parser = parse_uuid)]
+        id: Uuid,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InstancesCommand {
+    /// List every instance
+    List,
+    /// Show one instance
+    Get {
+        /// The instance's id
+        id: String,
+    },
+    /// Delete an instance and its index
+    Delete {
+        /// The instance's id
+        id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccessCommand {
+    /// Service tokens: client credentials that let automated systems through Access policies
+    #[command(subcommand)]
+    Tokens(AccessTokensCommand),
+}
+
+/// `--zone-id`, for the operations Cloudflare offers on zones as well as accounts.
+#[derive(Debug, Args)]
+pub struct ZoneArg {
+    /// Act on this zone's service tokens instead of the account's
+    #[arg(long, value_name = "ID")]
+    pub zone_id: Option<String>,
+}
+
+/// `--zone-id` on the operations Cloudflare offers only on accounts. It is accepted by the
+/// parser so that using it gets a message saying why, instead of "unexpected argument".
+#[derive(Debug, Args)]
+pub struct AccountOnly {
+    #[arg(long, value_name = "ID", hide = true)]
+    pub zone_id: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccessTokensCommand {
+    /// List every service token
+    List {
+        #[command(flatten)]
+        zone: ZoneArg,
+    },
+    /// Show one service token (never its client secret)
+    Get {
+        /// The service token's id
+        id: String,
+        #[command(flatten)]
+        zone: ZoneArg,
+    },
+    /// Create a service token and print its client secret, once
+    Create {
+        /// Its name
+        #[arg(long)]
+        name: String,
+        /// How long it is valid, like 8760h or forever [Cloudflare's default: 8760h]
+        #[arg(long, value_name = "D")]
+        duration: Option<String>,
+        #[command(flatten)]
+        zone: ZoneArg,
+    },
+    /// Change a service token's name, duration or state
+    Update {
+        /// The service token's id
+        id: String,
+        /// A new name
+        #[arg(long)]
+        name: Option<String>,
+        /// A new duration, like 8760h or forever, counted from now
+        #[arg(long, value_name = "D")]
+        duration: Option<String>,
+        /// Enable or disable it
+        #[arg(long, value_name = "true|false", action = ArgAction::Set)]
+        enabled: Option<bool>,
+        #[command(flatten)]
+        zone: ZoneArg,
+    },
+    /// Delete a service token (clients using it are locked out)
+    Delete {
+        /// The service token's id
+        id: String,
+        #[command(flatten)]
+        zone: ZoneArg,
+    },
+    /// Extend a service token's expiry by its duration, keeping its credentials (accounts only)
+    Refresh {
+        /// The service token's id
+        id: String,
+        #[command(flatten)]
+        zone: AccountOnly,
+    },
+    /// Issue a new client secret and print it, once (accounts only)
+    Rotate {
+        /// The service token's id
+        id: String,
+        /// How long the previous secret keeps working, like 1h or 30m [default: it stops at once]
+        #[arg(long, value_name = "DURATION", value_parser = parse_grace)]
+        grace: Option<Duration>,
+        #[command(flatten)]
+        zone: AccountOnly,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// The user's API tokens
+    #[command(subcommand)]
+    Tokens(UserTokensCommand),
+    /// List the permission groups a token policy can grant
+    PermissionGroups {
+        /// Only the group of this name
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserTokensCommand {
+    /// Check the token the CLI authenticates with
+    Verify,
+    /// List every API token of the user
+    List,
+    /// Delete an API token, unless AI Search in the account still uses it
+    Delete {
+        /// The API token's id
+        id: String,
+        /// Delete it even if it is registered with AI Search (skips the check)
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// Reads an AI Search token id, saying what is expected: the API would only answer 400.
+fn parse_uuid(text: &str) -> Result<Uuid, String> {
+    text.parse().map_err(|_| {
+        "AI Search token ids are UUIDs, like 123e4567-e89b-12d3-a456-426614174000".to_string()
+    })
+}
+
+/// Reads a grace period such as `1h`, `90m` or `1h 30m`.
+fn parse_grace(text: &str) -> Result<Duration, String> {
+    humantime::parse_duration(text).map_err(|e| format!("{e} (expected something like 1h or 30m)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_options_go_before_or_after_the_command() {
+        let before = Cli::try_parse_from([
+            "cf-tokens",
+            "--json",
+            "--account-id",
+            "a",
+            "ai-search",
+            "tokens",
+            "list",
+        ])
+        .unwrap();
+        let after = Cli::try_parse_from([
+            "cf-tokens",
+            "ai-search",
+            "tokens",
+            "list",
+            "--account-id",
+            "a",
+            "--json",
+        ])
+        .unwrap();
+        for cli in [before, after] {
+            assert!(cli.global.json);
+            assert_eq!(cli.global.account_id.as_deref(), Some("a"));
+        }
+    }
+
+    #[test]
+    fn grace_periods_read_like_people_write_them() {
+        assert_eq!(parse_grace("1h"), Ok(Duration::from_secs(3600)));
+        assert_eq!(parse_grace("1h 30m"), Ok(Duration::from_secs(5400)));
+        assert!(parse_grace("soon").is_err());
+    }
+
+    #[test]
+    fn setup_needs_exactly_one_source() {
+        let parse = |extra: &[&str]| {
+            let mut args = vec!["cf-tokens", "ai-search", "setup", "--instance", "i"];
+            args.extend_from_slice(extra);
+            Cli::try_parse_from(args)
+        };
+        assert!(parse(&["--r2-bucket", "b"]).is_ok());
+        assert!(parse(&["--website", "example.com"]).is_ok());
+        assert!(parse(&[]).is_err());
+        assert!(parse(&["--r2-bucket", "b", "--website", "example.com"]).is_err());
+    }
+}

@@ -1,0 +1,27 @@
+//! One module per area of the API; this one sends each command to its module.
+
+mod access;
+mod ai_search;
+mod setup;
+mod user;
+
+use crate::args::{AccessCommand, AiSearchCommand, Command, UserCommand};
+use crate::config::Context;
+use crate::failure::Failure;
+
+pub async fn run(context: &mut Context<'_>, command: Command) -> Result<(), Failure> {
+    match command {
+        Command::AiSearch(AiSearchCommand::Setup(args)) => setup::run(context, args).await,
+        Command::AiSearch(AiSearchCommand::Tokens(command)) => {
+            ai_search::tokens(context, command).await
+        }
+        Command::AiSearch(AiSearchCommand::Instances(command)) => {
+            ai_search::instances(context, command).await
+        }
+        Command::Access(AccessCommand::Tokens(command)) => access::tokens(context, command).await,
+        Command::User(UserCommand::Tokens(command)) => user::tokens(context, command).await,
+        Command::User(UserCommand::PermissionGroups { name }) => {
+            user::permission_groups(context, name).await
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! Why a command failed, how that is told on stderr, and the exit code it gets.
+
+use std::fmt::Display;
+use std::io::{self, Write};
+
+use cloudflare_tokens::flows::{SetupError, Step};
+use cloudflare_tokens::{Error, ErrorKind};
+
+/// The command worked.
+pub const SUCCESS: u8 = 0;
+/// The API or the network failed, or the CLI refused to do something harmful.
+pub const FAILED: u8 = 1;
+/// The command line (or the configuration from the environment) is wrong.
+pub const USAGE: u8 = 2;
+
+/// Why a command failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// The command line cannot be carried out as given.
+    Usage(String),
+    /// A call failed; `doing` says what the CLI was doing, in words that follow "could not".
+    Call { doing: String, error: Error },
+    /// `ai-search setup` failed at a step; what it undid is in the error.
+    Setup {
+        error: Box<SetupError>,
+        token_name: String,
+    },
+    /// The CLI declined to go on, to protect something (see the message).
+    Refused(String),
+    /// Writing the output failed (a closed pipe, a full disk).
+    Output(io::Error),
+}
+
+impl Failure {
+    pub fn usage(message: impl Display) -> Self {
+        Self::Usage(message.to_string())
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Usage(_) => USAGE,
+            Self::Call { error, .. } => code_for(error),
+            Self::Setup { error, .. } => code_for(&error.error),
+            Self::Refused(_) | Self::Output(_) => FAILED,
+        }
+    }
+
+    /// Tells what went wrong on `err`. Nothing here can carry a secret: the library's errors
+    /// never quote one, and the CLI's own messages name ids only.
+    pub fn report(&self, err: &mut dyn Write) -> io::Result<()> {
+        match self {
+            Self::Usage(message) => {
+                writeln!(err, "error: {message}")?;
+                writeln!(err, "\nFor more information, try '--help'.")
+            }
+            Self::Call { doing, error } => writeln!(err, "error: could not {doing}: {error}"),
+            Self::Setup { error, token_name } => report_setup(err, error, token_name),
+            Self::Refused(message) => writeln!(err, "error: {message}"),
+            Self::Output(error) => writeln!(err, "error: could not write the output: {error}"),
+        }
+    }
+}
+
+/// A configuration problem or a request that could not even be built is the caller's to fix
+/// (exit 2); whatever happened on the way to Cloudflare and back is a failure (exit 1).
+fn code_for(error: &Error) -> u8 {
+    match error.kind() {
+        ErrorKind::Config | ErrorKind::InvalidRequest => USAGE,
+        _ => FAILED,
+    }
+}
+
+fn report_setup(err: &mut dyn Write, error: &SetupError, token_name: &str) -> io::Result<()> {
+    // SetupError's Display names the step and carries the call's error (status, codes, hints)
+    // followed by what was rolled back and what was left behind.
+    writeln!(err, "error: ai-search setup: {error}")?;
+    if error.rolled_back.is_empty() && error.left_behind.is_empty() {
+        if error.step == Step::CreateUserToken && error.error.is_outcome_unknown() {
+            // A rerun looks only for registered tokens, so a lost create would be minted again:
+            // the user has to find and delete this one by hand.
+            writeln!(
+                err,
+                "the API token \"{token_name}\" may have been created although the answer was lost: \
+                 look for it with `cf-tokens user tokens list` and delete it before running setup again"
+            )?;
+        } else {
+            writeln!(err, "nothing had been created, so nothing was rolled back")?;
+        }
+    }
+    Ok(())
+}
+
+impl From<io::Error> for Failure {
+    fn from(error: io::Error) -> Self {
+        Self::Output(error)
+    }
+}
+
+/// Names what a call was doing when it failed: `client.x().await.doing("list the tokens")?`.
+pub trait Doing<T> {
+    fn doing(self, what: impl Display) -> Result<T, Failure>;
+}
+
+impl<T> Doing<T> for Result<T, Error> {
+    fn doing(self, what: impl Display) -> Result<T, Failure> {
+        self.map_err(|error| Failure::Call {
+            doing: what.to_string(),
+            error,
+        })
+    }
+}
