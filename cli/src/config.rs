@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use cloudflare_tokens::{Client, Credentials, Scope, Secret};
+use cloudflare_tokens::{Client, Scope};
 
 use crate::args::Global;
 use crate::failure::Failure;
@@ -78,43 +78,15 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// A client configured as `Client::from_env` would be, but from this context's variables
-    /// and `--base-url`.
+    /// A client configured as `Client::from_env` would be, but from this context's variables,
+    /// and with `--base-url` over `CLOUDFLARE_BASE_URL`.
     pub fn client(&self) -> Result<Client, Failure> {
-        let mut builder = Client::builder(self.credentials()?);
-        if let Some(url) = self
-            .global
-            .base_url
-            .clone()
-            .or_else(|| self.var("CLOUDFLARE_BASE_URL"))
-        {
+        let mut builder =
+            Client::builder_from_lookup(|name| self.var(name)).map_err(Failure::usage)?;
+        if let Some(url) = self.global.base_url.clone() {
             builder = builder.base_url(url);
         }
         builder.build().map_err(Failure::usage)
-    }
-
-    /// `CLOUDFLARE_API_TOKEN`, or else `CLOUDFLARE_EMAIL` with `CLOUDFLARE_API_KEY`: the rules
-    /// of `Credentials::from_env`, which cannot be pointed at another lookup from outside the
-    /// library.
-    fn credentials(&self) -> Result<Credentials, Failure> {
-        if let Some(token) = self.var("CLOUDFLARE_API_TOKEN") {
-            return Ok(Credentials::ApiToken(Secret::new(token)));
-        }
-        match (self.var("CLOUDFLARE_EMAIL"), self.var("CLOUDFLARE_API_KEY")) {
-            (Some(email), Some(key)) => Ok(Credentials::ApiKey {
-                email,
-                key: Secret::new(key),
-            }),
-            (Some(_), None) => Err(Failure::usage(
-                "CLOUDFLARE_EMAIL is set but CLOUDFLARE_API_KEY is not",
-            )),
-            (None, Some(_)) => Err(Failure::usage(
-                "CLOUDFLARE_API_KEY is set but CLOUDFLARE_EMAIL is not",
-            )),
-            (None, None) => Err(Failure::usage(
-                "no Cloudflare credentials: set CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY",
-            )),
-        }
     }
 }
 
@@ -142,27 +114,24 @@ mod tests {
     }
 
     #[test]
-    fn credentials_follow_the_library_rules() {
-        with(&[("CLOUDFLARE_API_TOKEN", " t ")], global(None), |c| {
-            assert!(
-                matches!(c.credentials(), Ok(Credentials::ApiToken(t)) if t.expose_secret() == "t")
-            );
-        });
-        let key = [("CLOUDFLARE_EMAIL", "a@b.c"), ("CLOUDFLARE_API_KEY", "k")];
-        with(&key, global(None), |c| {
-            assert!(
-                matches!(c.credentials(), Ok(Credentials::ApiKey { email, .. }) if email == "a@b.c")
-            );
-        });
-        with(&[("CLOUDFLARE_EMAIL", "a@b.c")], global(None), |c| {
-            assert!(
-                matches!(c.credentials(), Err(Failure::Usage(m)) if m.contains("CLOUDFLARE_API_KEY"))
-            );
-        });
+    fn the_client_comes_from_the_lookup_and_the_flag() {
         with(&[("CLOUDFLARE_API_TOKEN", "  ")], global(None), |c| {
+            let failure = c.client().unwrap_err();
             assert!(
-                matches!(c.credentials(), Err(Failure::Usage(m)) if m.contains("no Cloudflare credentials"))
+                matches!(&failure, Failure::Usage(m) if m.contains("no Cloudflare credentials"))
             );
+        });
+        let env = [
+            ("CLOUDFLARE_API_TOKEN", "t"),
+            ("CLOUDFLARE_BASE_URL", "http://127.0.0.1:1/env"),
+        ];
+        with(&env, global(None), |c| {
+            assert_eq!(c.client().unwrap().base_url(), "http://127.0.0.1:1/env");
+        });
+        let mut flag = global(None);
+        flag.base_url = Some("http://127.0.0.1:1/flag".into());
+        with(&env, flag, |c| {
+            assert_eq!(c.client().unwrap().base_url(), "http://127.0.0.1:1/flag");
         });
     }
 

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
 use reqwest::StatusCode;
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderValue, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 
 use crate::client::Shared;
@@ -21,11 +21,22 @@ use crate::retry::retry_after;
 use crate::{Envelope, Error, Operation, Page, Response, Result};
 
 /// The raw client's `inner` value: the client's settings and this call's record.
-#[derive(Clone)]
 pub(crate) struct CallContext {
     shared: Arc<Shared>,
     operation: &'static Operation,
-    record: Arc<Mutex<Record>>,
+    record: Mutex<Record>,
+}
+
+/// progenitor's client derives `Clone`; the client never clones a raw client, and a copy would
+/// start a call of its own, so it gets a fresh record.
+impl Clone for CallContext {
+    fn clone(&self) -> Self {
+        Self {
+            shared: self.shared.clone(),
+            operation: self.operation,
+            record: Mutex::default(),
+        }
+    }
 }
 
 impl std::fmt::Debug for CallContext {
@@ -43,7 +54,10 @@ struct Record {
     /// Whether any attempt may have reached the server.
     reached_server: bool,
     status: Option<StatusCode>,
-    headers: HeaderMap,
+    /// The `cf-ray` header of the answer.
+    request_id: Option<HeaderValue>,
+    /// The `Retry-After` header of the answer, as a wait.
+    retry_after: Option<std::time::Duration>,
 }
 
 /// A call in progress: the raw client for it, and the context it records into.
@@ -57,7 +71,7 @@ impl crate::Client {
         let context = CallContext {
             shared: self.shared.clone(),
             operation,
-            record: Arc::new(Mutex::new(Record::default())),
+            record: Mutex::default(),
         };
         Call {
             raw: raw::Client::new_with_client(
@@ -119,8 +133,8 @@ impl Call {
         match result {
             Ok(value) => {
                 let status = value.status();
-                let request_id = request_id(value.headers());
-                let envelope = value.into_inner();
+                let request_id = value.headers().get(CF_RAY).cloned();
+                let mut envelope = value.into_inner();
                 if envelope.success == Some(false) {
                     let mut error = self.error(ErrorKind::Api);
                     error.0.errors = envelope.errors;
@@ -130,7 +144,7 @@ impl Call {
                 let meta = Meta {
                     status,
                     request_id,
-                    messages: envelope.messages.clone(),
+                    messages: std::mem::take(&mut envelope.messages),
                 };
                 Ok((envelope, meta))
             }
@@ -144,8 +158,8 @@ impl Call {
         let record = context.record();
         let mut error = Error::new(kind, Some(context.operation));
         error.0.status = record.status;
-        error.0.request_id = request_id(&record.headers);
-        error.0.retry_after = retry_after(&record.headers, std::time::SystemTime::now());
+        error.0.request_id = record.request_id.as_ref().and_then(header_text);
+        error.0.retry_after = record.retry_after;
         error.0.reached_server = record.reached_server;
         error.0.attempts = record.attempts;
         error
@@ -215,11 +229,11 @@ impl Call {
     }
 }
 
-fn request_id(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get("cf-ray")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
+/// Cloudflare's id for a request, in every answer.
+const CF_RAY: &str = "cf-ray";
+
+fn header_text(value: &HeaderValue) -> Option<String> {
+    value.to_str().ok().map(str::to_string)
 }
 
 impl CallContext {
@@ -255,7 +269,6 @@ impl CallContext {
             );
             match client.execute(this_try).await {
                 Ok(response) => {
-                    self.record().reached_server = true;
                     let wait = if idempotent {
                         policy.delay_after(response.status(), response.headers(), retry)
                     } else {
@@ -265,6 +278,7 @@ impl CallContext {
                         return Ok(self.recorded(response));
                     };
                     tracing::debug!(operation = self.operation.id, status = %response.status(), ?wait, "retrying");
+                    self.record().reached_server = true;
                     drop(response);
                     tokio::time::sleep(wait).await;
                 }
@@ -298,10 +312,7 @@ impl CallContext {
         self.record().attempts += 1;
         tracing::debug!(operation = self.operation.id, "sending (last attempt)");
         match client.execute(request).await {
-            Ok(response) => {
-                self.record().reached_server = true;
-                Ok(self.recorded(response))
-            }
+            Ok(response) => Ok(self.recorded(response)),
             Err(error) => {
                 if !error.is_connect() {
                     self.record().reached_server = true;
@@ -311,10 +322,19 @@ impl CallContext {
         }
     }
 
+    /// Notes the answer: only what an error would need, so that a success costs little.
     fn recorded(&self, response: reqwest::Response) -> reqwest::Response {
+        let headers = response.headers();
+        let retry_after = match headers.contains_key(RETRY_AFTER) {
+            true => retry_after(headers, std::time::SystemTime::now()),
+            false => None,
+        };
         let mut record = self.record();
+        record.reached_server = true;
         record.status = Some(response.status());
-        record.headers = response.headers().clone();
+        record.request_id = headers.get(CF_RAY).cloned();
+        record.retry_after = retry_after;
+        drop(record);
         response
     }
 }

@@ -32,7 +32,9 @@ impl Credentials {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
-    pub(crate) fn from_lookup(var: impl Fn(&str) -> Option<String>) -> Result<Self> {
+    /// The same, from `var` instead of the process environment (a command line's own lookup,
+    /// a test's map). Unset and blank variables count as missing.
+    pub fn from_lookup(var: impl Fn(&str) -> Option<String>) -> Result<Self> {
         let present = |name: &str| {
             var(name)
                 .map(|v| v.trim().to_string())
@@ -155,11 +157,14 @@ impl Client {
 
     /// A builder configured from the environment, to adjust further.
     pub fn builder_from_env() -> Result<ClientBuilder> {
-        let mut builder = ClientBuilder::new(Credentials::from_env()?);
-        if let Some(url) = std::env::var("CLOUDFLARE_BASE_URL")
-            .ok()
-            .filter(|u| !u.trim().is_empty())
-        {
+        Self::builder_from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// A builder configured as [`builder_from_env`](Self::builder_from_env) is, from `var`
+    /// instead of the process environment.
+    pub fn builder_from_lookup(var: impl Fn(&str) -> Option<String>) -> Result<ClientBuilder> {
+        let mut builder = ClientBuilder::new(Credentials::from_lookup(&var)?);
+        if let Some(url) = var("CLOUDFLARE_BASE_URL").filter(|u| !u.trim().is_empty()) {
             builder = builder.base_url(url);
         }
         Ok(builder)

@@ -206,7 +206,8 @@ impl ResultInfo {
 #[derive(Clone, Debug)]
 pub struct Meta {
     pub(crate) status: StatusCode,
-    pub(crate) request_id: Option<String>,
+    /// The `cf-ray` header, kept as it came (read as text only when asked for).
+    pub(crate) request_id: Option<reqwest::header::HeaderValue>,
     pub(crate) messages: Vec<Message>,
 }
 
@@ -244,7 +245,7 @@ impl<T> Response<T> {
 
     /// Cloudflare's id for the request (the `cf-ray` header): quote it to Cloudflare support.
     pub fn request_id(&self) -> Option<&str> {
-        self.meta.request_id.as_deref()
+        self.meta.request_id.as_ref().and_then(|v| v.to_str().ok())
     }
 }
 
@@ -334,7 +335,7 @@ impl<T> Page<T> {
 
     /// Cloudflare's id for the request (the `cf-ray` header).
     pub fn request_id(&self) -> Option<&str> {
-        self.meta.request_id.as_deref()
+        self.meta.request_id.as_ref().and_then(|v| v.to_str().ok())
     }
 }
 

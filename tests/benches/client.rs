@@ -3,7 +3,7 @@
 //! `cargo bench -p cloudflare-tokens-tests --bench client` prints requests per second of
 //! `cloudflare_tokens::Client` and of a bare `reqwest::Client` with the same settings (same
 //! headers, timeouts and JSON decoding into the same types), sequentially and with 64 requests in
-//! flight, as medians of several rounds, and their ratio; then the decode throughput of a
+//! flight, as medians of alternating rounds, and their ratio; then the decode throughput of a
 //! 1000-item Access service token list against decoding the same bytes into `serde_json::Value`.
 
 use std::convert::Infallible;
@@ -19,9 +19,9 @@ use http_body_util::Full;
 use hyper::{Request, Response};
 
 const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
-const ROUNDS: usize = 5;
+const ROUNDS: usize = 7;
 const SEQUENTIAL: usize = 2_000;
-const CONCURRENT: usize = 10_000;
+const CONCURRENT: usize = 20_000;
 const IN_FLIGHT: usize = 64;
 
 fn service_token(i: usize) -> serde_json::Value {
@@ -120,23 +120,43 @@ async fn raw_get<T: serde::de::DeserializeOwned>(client: &reqwest::Client, url: 
     envelope.result.unwrap()
 }
 
-/// Requests per second: the median of `ROUNDS` rounds of `count` requests, `in_flight` at a time.
-async fn rate<F, Fut>(count: usize, in_flight: usize, make: F) -> f64
+/// Requests per second of `ours` and `theirs`: `count` requests, `in_flight` at a time, in
+/// alternating rounds after one warm-up round each (so that neither side always runs first, on
+/// a colder pool or a busier machine), as the medians of `ROUNDS` rounds.
+async fn rates<A, FA, B, FB>(count: usize, in_flight: usize, ours: A, theirs: B) -> (f64, f64)
 where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = ()>,
+    A: Fn() -> FA,
+    FA: std::future::Future<Output = ()>,
+    B: Fn() -> FB,
+    FB: std::future::Future<Output = ()>,
 {
-    let mut rates = Vec::new();
-    for _ in 0..ROUNDS {
+    async fn round<F, Fut>(count: usize, in_flight: usize, make: &F) -> f64
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = ()>,
+    {
         let started = Instant::now();
         futures::stream::iter((0..count).map(|_| make()))
             .buffer_unordered(in_flight)
             .for_each(|_| async {})
             .await;
-        rates.push(count as f64 / started.elapsed().as_secs_f64());
+        count as f64 / started.elapsed().as_secs_f64()
     }
-    rates.sort_by(f64::total_cmp);
-    rates[rates.len() / 2]
+    round(count, in_flight, &ours).await;
+    round(count, in_flight, &theirs).await;
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for i in 0..ROUNDS {
+        if i % 2 == 0 {
+            a.push(round(count, in_flight, &ours).await);
+            b.push(round(count, in_flight, &theirs).await);
+        } else {
+            b.push(round(count, in_flight, &theirs).await);
+            a.push(round(count, in_flight, &ours).await);
+        }
+    }
+    a.sort_by(f64::total_cmp);
+    b.sort_by(f64::total_cmp);
+    (a[ROUNDS / 2], b[ROUNDS / 2])
 }
 
 fn report(what: &str, ours: f64, raw: f64) {
@@ -199,21 +219,54 @@ fn main() {
         let scope = Scope::Account(ACCOUNT.into());
         let query = AccessServiceTokensListQuery::default();
 
+        // PROFILE_ONLY=client|reqwest runs only that side of the 64-in-flight verify case, for
+        // looking at it under a profiler.
+        if let Ok(side) = std::env::var("PROFILE_ONLY") {
+            let started = Instant::now();
+            let n: usize = std::env::var("PROFILE_N").ok().and_then(|n| n.parse().ok()).unwrap_or(200_000);
+            futures::stream::iter(0..n)
+                .map(|_| async {
+                    if side == "client" {
+                        client.user_tokens_verify().await.unwrap();
+                    } else {
+                        raw_get::<types::TokenVerification>(&raw, &verify_url).await;
+                    }
+                })
+                .buffer_unordered(IN_FLIGHT)
+                .for_each(|_| async {})
+                .await;
+            println!("{side}: {:.0} req/s", n as f64 / started.elapsed().as_secs_f64());
+            return;
+        }
         println!("command: cargo bench -p cloudflare-tokens-tests --bench client (medians of {ROUNDS} rounds)");
         for (label, count, in_flight) in [("sequential", SEQUENTIAL, 1), ("64 in flight", CONCURRENT, IN_FLIGHT)] {
-            let ours = rate(count, in_flight, || async { client.user_tokens_verify().await.unwrap(); }).await;
-            let bare = rate(count, in_flight, || async { raw_get::<types::TokenVerification>(&raw, &verify_url).await; }).await;
-            report(&format!("GET /user/tokens/verify, {label}"), ours, bare);
-            let ours = rate(count / 4, in_flight, || async {
-                client.access_service_tokens_list(&scope, &query).await.unwrap();
-            })
+            let (ours, bare) = rates(
+                count,
+                in_flight,
+                || async {
+                    client.user_tokens_verify().await.unwrap();
+                },
+                || async {
+                    raw_get::<types::TokenVerification>(&raw, &verify_url).await;
+                },
+            )
             .await;
-            let bare = rate(count / 4, in_flight, || async {
-                raw_get::<Vec<types::ServiceToken>>(&raw, &list_url).await;
-            })
+            report(&format!("GET /user/tokens/verify, {label}"), ours, bare);
+            let (ours, bare) = rates(
+                count / 4,
+                in_flight,
+                || async {
+                    client.access_service_tokens_list(&scope, &query).await.unwrap();
+                },
+                || async {
+                    raw_get::<Vec<types::ServiceToken>>(&raw, &list_url).await;
+                },
+            )
             .await;
             report(&format!("GET 100-item service token list, {label}"), ours, bare);
         }
     });
-    decode_throughput();
+    if std::env::var("PROFILE_ONLY").is_err() {
+        decode_throughput();
+    }
 }

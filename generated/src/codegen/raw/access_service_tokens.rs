@@ -24,7 +24,6 @@ Sends a `POST` request to `/accounts/{account_id}/access/service_tokens/{service
             encode_path(& account_id.to_string()), encode_path(& service_token_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -33,7 +32,6 @@ Sends a `POST` request to `/accounts/{account_id}/access/service_tokens/{service
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "access_service_tokens_refresh",
@@ -68,7 +66,6 @@ Sends a `POST` request to `/accounts/{account_id}/access/service_tokens/{service
             "{}/accounts/{}/access/service_tokens/{}/rotate", self.baseurl, encode_path(&
             account_id.to_string()), encode_path(& service_token_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -78,7 +75,6 @@ Sends a `POST` request to `/accounts/{account_id}/access/service_tokens/{service
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "access_service_tokens_rotate",
@@ -117,7 +113,6 @@ Sends a `GET` request to `/{accounts_or_zones}/{account_or_zone_id}/access/servi
             accounts_or_zones.to_string()), encode_path(& account_or_zone_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -130,7 +125,6 @@ Sends a `GET` request to `/{accounts_or_zones}/{account_or_zone_id}/access/servi
             .query(&progenitor_client::QueryParam::new("page", &page))
             .query(&progenitor_client::QueryParam::new("per_page", &per_page))
             .query(&progenitor_client::QueryParam::new("search", &search))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "access_service_tokens_list",
@@ -166,7 +160,6 @@ Sends a `POST` request to `/{accounts_or_zones}/{account_or_zone_id}/access/serv
             accounts_or_zones.to_string()), encode_path(& account_or_zone_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -176,7 +169,6 @@ Sends a `POST` request to `/{accounts_or_zones}/{account_or_zone_id}/access/serv
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "access_service_tokens_create",
@@ -212,7 +204,6 @@ Sends a `GET` request to `/{accounts_or_zones}/{account_or_zone_id}/access/servi
             accounts_or_zones.to_string()), encode_path(& account_or_zone_id
             .to_string()), encode_path(& service_token_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -221,7 +212,6 @@ Sends a `GET` request to `/{accounts_or_zones}/{account_or_zone_id}/access/servi
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "access_service_tokens_get",
@@ -258,7 +248,6 @@ Sends a `PUT` request to `/{accounts_or_zones}/{account_or_zone_id}/access/servi
             accounts_or_zones.to_string()), encode_path(& account_or_zone_id
             .to_string()), encode_path(& service_token_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -268,7 +257,6 @@ Sends a `PUT` request to `/{accounts_or_zones}/{account_or_zone_id}/access/servi
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "access_service_tokens_update",
@@ -304,7 +292,6 @@ Sends a `DELETE` request to `/{accounts_or_zones}/{account_or_zone_id}/access/se
             accounts_or_zones.to_string()), encode_path(& account_or_zone_id
             .to_string()), encode_path(& service_token_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -313,7 +300,6 @@ Sends a `DELETE` request to `/{accounts_or_zones}/{account_or_zone_id}/access/se
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "access_service_tokens_delete",

@@ -28,7 +28,6 @@ Sends a `GET` request to `/accounts/{account_id}/ai-search/instances`
             "{}/accounts/{}/ai-search/instances", self.baseurl, encode_path(& account_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -48,7 +47,6 @@ Sends a `GET` request to `/accounts/{account_id}/ai-search/instances`
             .query(&progenitor_client::QueryParam::new("page", &page))
             .query(&progenitor_client::QueryParam::new("per_page", &per_page))
             .query(&progenitor_client::QueryParam::new("search", &search))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "ai_search_instances_list",
@@ -82,7 +80,6 @@ Sends a `POST` request to `/accounts/{account_id}/ai-search/instances`
             "{}/accounts/{}/ai-search/instances", self.baseurl, encode_path(& account_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -92,7 +89,6 @@ Sends a `POST` request to `/accounts/{account_id}/ai-search/instances`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "ai_search_instances_create",
@@ -129,7 +125,6 @@ Sends a `GET` request to `/accounts/{account_id}/ai-search/instances/{id}`
             "{}/accounts/{}/ai-search/instances/{}", self.baseurl, encode_path(&
             account_id.to_string()), encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -138,7 +133,6 @@ Sends a `GET` request to `/accounts/{account_id}/ai-search/instances/{id}`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "ai_search_instances_get",
@@ -173,7 +167,6 @@ Sends a `PUT` request to `/accounts/{account_id}/ai-search/instances/{id}`
             "{}/accounts/{}/ai-search/instances/{}", self.baseurl, encode_path(&
             account_id.to_string()), encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -183,7 +176,6 @@ Sends a `PUT` request to `/accounts/{account_id}/ai-search/instances/{id}`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "ai_search_instances_update",
@@ -220,7 +212,6 @@ Sends a `DELETE` request to `/accounts/{account_id}/ai-search/instances/{id}`
             "{}/accounts/{}/ai-search/instances/{}", self.baseurl, encode_path(&
             account_id.to_string()), encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -229,7 +220,6 @@ Sends a `DELETE` request to `/accounts/{account_id}/ai-search/instances/{id}`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "ai_search_instances_delete",

@@ -25,7 +25,6 @@ Sends a `GET` request to `/accounts/{account_id}/ai-search/tokens`
             "{}/accounts/{}/ai-search/tokens", self.baseurl, encode_path(& account_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -37,7 +36,6 @@ Sends a `GET` request to `/accounts/{account_id}/ai-search/tokens`
             .query(&progenitor_client::QueryParam::new("page", &page))
             .query(&progenitor_client::QueryParam::new("per_page", &per_page))
             .query(&progenitor_client::QueryParam::new("search", &search))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "ai_search_tokens_list",
@@ -71,7 +69,6 @@ Sends a `POST` request to `/accounts/{account_id}/ai-search/tokens`
             "{}/accounts/{}/ai-search/tokens", self.baseurl, encode_path(& account_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -81,7 +78,6 @@ Sends a `POST` request to `/accounts/{account_id}/ai-search/tokens`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "ai_search_tokens_create",
@@ -115,7 +111,6 @@ Sends a `GET` request to `/accounts/{account_id}/ai-search/tokens/{id}`
             "{}/accounts/{}/ai-search/tokens/{}", self.baseurl, encode_path(& account_id
             .to_string()), encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -124,7 +119,6 @@ Sends a `GET` request to `/accounts/{account_id}/ai-search/tokens/{id}`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "ai_search_tokens_get",
@@ -162,7 +156,6 @@ Sends a `PUT` request to `/accounts/{account_id}/ai-search/tokens/{id}`
             "{}/accounts/{}/ai-search/tokens/{}", self.baseurl, encode_path(& account_id
             .to_string()), encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -172,7 +165,6 @@ Sends a `PUT` request to `/accounts/{account_id}/ai-search/tokens/{id}`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "ai_search_tokens_update",
@@ -209,7 +201,6 @@ Sends a `DELETE` request to `/accounts/{account_id}/ai-search/tokens/{id}`
             "{}/accounts/{}/ai-search/tokens/{}", self.baseurl, encode_path(& account_id
             .to_string()), encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -218,7 +209,6 @@ Sends a `DELETE` request to `/accounts/{account_id}/ai-search/tokens/{id}`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "ai_search_tokens_delete",

@@ -22,7 +22,6 @@ Sends a `GET` request to `/user/tokens`
         Error<crate::Envelope<::serde_json::Value>>,
     > {
         let url = format!("{}/user/tokens", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -37,7 +36,6 @@ Sends a `GET` request to `/user/tokens`
             )
             .query(&progenitor_client::QueryParam::new("page", &page))
             .query(&progenitor_client::QueryParam::new("per_page", &per_page))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "user_tokens_list",
@@ -67,7 +65,6 @@ Sends a `POST` request to `/user/tokens`
         Error<crate::Envelope<::serde_json::Value>>,
     > {
         let url = format!("{}/user/tokens", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -77,7 +74,6 @@ Sends a `POST` request to `/user/tokens`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "user_tokens_create",
@@ -108,7 +104,6 @@ Sends a `GET` request to `/user/tokens/permission_groups`
         Error<crate::Envelope<::serde_json::Value>>,
     > {
         let url = format!("{}/user/tokens/permission_groups", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -119,7 +114,6 @@ Sends a `GET` request to `/user/tokens/permission_groups`
             )
             .query(&progenitor_client::QueryParam::new("name", &name))
             .query(&progenitor_client::QueryParam::new("scope", &scope))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "permission_groups_list",
@@ -148,7 +142,6 @@ Sends a `GET` request to `/user/tokens/verify`
         Error<crate::Envelope<::serde_json::Value>>,
     > {
         let url = format!("{}/user/tokens/verify", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -157,7 +150,6 @@ Sends a `GET` request to `/user/tokens/verify`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "user_tokens_verify",
@@ -189,7 +181,6 @@ Sends a `GET` request to `/user/tokens/{token_id}`
         let url = format!(
             "{}/user/tokens/{}", self.baseurl, encode_path(& token_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -198,7 +189,6 @@ Sends a `GET` request to `/user/tokens/{token_id}`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "user_tokens_get",
@@ -231,7 +221,6 @@ Sends a `PUT` request to `/user/tokens/{token_id}`
         let url = format!(
             "{}/user/tokens/{}", self.baseurl, encode_path(& token_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -241,7 +230,6 @@ Sends a `PUT` request to `/user/tokens/{token_id}`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "user_tokens_update",
@@ -273,7 +261,6 @@ Sends a `DELETE` request to `/user/tokens/{token_id}`
         let url = format!(
             "{}/user/tokens/{}", self.baseurl, encode_path(& token_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -282,7 +269,6 @@ Sends a `DELETE` request to `/user/tokens/{token_id}`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "user_tokens_delete",
@@ -315,7 +301,6 @@ Sends a `PUT` request to `/user/tokens/{token_id}/value`
         let url = format!(
             "{}/user/tokens/{}/value", self.baseurl, encode_path(& token_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -325,7 +310,6 @@ Sends a `PUT` request to `/user/tokens/{token_id}/value`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "user_tokens_roll",
