@@ -2,9 +2,9 @@
 //!
 //! - `trim` on Cloudflare's full spec and `generate` on `spec/openapi.json`, timed in this process
 //!   (medians of several runs, after one warm-up);
-//! - the generated crate's size in lines, and the time `cargo build` takes to rebuild it once its
+//! - the generated crate's size in lines, and the time `cargo build` takes to compile it once its
 //!   dependencies are built;
-//! - progenitor's two interface styles side by side (lines and rebuild time of a bare crate of
+//! - progenitor's two interface styles side by side (lines and compile time of a bare crate of
 //!   each), the measurement behind choosing the positional style.
 //!
 //! Figures print as a table; ratios are against a baseline measured in the same run.
@@ -80,7 +80,7 @@ pub fn run(root: &Path, options: &Options, out: &mut dyn Write) -> Result<()> {
         let crate_build = rebuild_time(root, runs)?;
         writeln!(
             out,
-            "  cargo build -p cloudflare-tokens (dependencies built, median of {runs}): {}",
+            "  cargo build -p cloudflare-tokens, dependencies built (median of {runs}): {}",
             secs(crate_build)
         )?;
         interface_styles(root, &spec, runs, out)?;
@@ -130,13 +130,19 @@ fn rust_lines(dir: &Path, exclude: Option<&Path>) -> Result<usize> {
 
 /// The median time to rebuild the generated crate after touching it.
 fn rebuild_time(root: &Path, runs: usize) -> Result<Duration> {
-    cargo(root, &["build", "-p", "cloudflare-tokens"], None)?;
-    let lib = root.join("generated/src/lib.rs");
+    build_time(root, "cloudflare-tokens", None, runs)
+}
+
+/// The median time `cargo build` takes to compile `package` itself, its dependencies built:
+/// each run first removes the package's own artifacts (`cargo clean -p`), so nothing
+/// incremental is left to reuse.
+fn build_time(dir: &Path, package: &str, target: Option<&Path>, runs: usize) -> Result<Duration> {
+    cargo(dir, &["build", "-p", package], target)?;
     let mut times = Vec::new();
     for _ in 0..runs {
-        touch(&lib)?;
+        cargo(dir, &["clean", "-p", package], target)?;
         let started = Instant::now();
-        cargo(root, &["build", "-p", "cloudflare-tokens"], None)?;
+        cargo(dir, &["build", "-p", package], target)?;
         times.push(started.elapsed());
     }
     times.sort();
@@ -152,7 +158,7 @@ fn interface_styles(
 ) -> Result<()> {
     let dir = root.join("target/xtask-bench");
     let openapi: openapiv3::OpenAPI =
-        serde_json::from_value(generate::prepare::for_progenitor(spec))?;
+        serde_json::from_value(generate::prepare::with_rust_choices(spec))?;
     writeln!(
         out,
         "progenitor interface styles (bare crates, no post-processing)"
@@ -166,9 +172,10 @@ fn interface_styles(
         settings.with_interface(style);
         // Without `with_crate`, the secret type (from our crate) is generated as a String: the
         // default policy for crates not named, right for a bare crate.
-        let tokens = progenitor::Generator::new(&settings)
-            .generate_tokens(&openapi)
-            .map_err(|e| anyhow::anyhow!("progenitor ({name}): {e}"))?;
+        let tokens = generate::panics::caught("progenitor", || {
+            progenitor::Generator::new(&settings).generate_tokens(&openapi)
+        })?
+        .map_err(|e| anyhow::anyhow!("progenitor ({name}): {e}"))?;
         let file: syn::File = syn::parse2(tokens)?;
         let code = prettyplease::unparse(&file);
         let crate_dir = dir.join(name);
@@ -176,22 +183,12 @@ fn interface_styles(
         std::fs::write(crate_dir.join("src/lib.rs"), &code)?;
         std::fs::write(crate_dir.join("Cargo.toml"), bare_manifest(name))?;
         let target = dir.join("target");
-        cargo(&crate_dir, &["build", "--offline"], Some(&target))
-            .or_else(|_| cargo(&crate_dir, &["build"], Some(&target)))?;
-        let mut times = Vec::new();
-        for _ in 0..runs {
-            touch(&crate_dir.join("src/lib.rs"))?;
-            let started = Instant::now();
-            cargo(&crate_dir, &["build", "--offline"], Some(&target))?;
-            times.push(started.elapsed());
-        }
-        times.sort();
-        let build = times[times.len() / 2];
+        let build = build_time(&crate_dir, &format!("bench-{name}"), Some(&target), runs)?;
         let lines = code.lines().count();
         let (base_lines, base_build) = *baseline.get_or_insert((lines, build));
         writeln!(
             out,
-            "  {name:<10} {lines:>6} lines ({:.2}x)  rebuild {} ({:.2}x)",
+            "  {name:<10} {lines:>6} lines ({:.2}x)  build {} ({:.2}x)",
             lines as f64 / base_lines as f64,
             secs(build),
             build.as_secs_f64() / base_build.as_secs_f64()
@@ -209,11 +206,6 @@ fn bare_manifest(name: &str) -> String {
          chrono = {{ version = \"0.4\", features = [\"serde\"] }}\nuuid = {{ version = \"1\", features = [\"serde\"] }}\n\
          regress = \"0.10\"\nfutures = \"0.3\"\n"
     )
-}
-
-fn touch(path: &Path) -> Result<()> {
-    let text = std::fs::read(path)?;
-    std::fs::write(path, text).with_context(|| format!("touching {}", path.display()))
 }
 
 fn cargo(dir: &Path, args: &[&str], target: Option<&Path>) -> Result<()> {

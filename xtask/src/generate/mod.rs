@@ -6,7 +6,7 @@
 
 pub mod api;
 mod facade;
-mod panics;
+pub(crate) mod panics;
 mod postprocess;
 pub mod prepare;
 mod replace;

@@ -37,7 +37,7 @@ pub const SECRET_PATH: &str = "cloudflare_tokens::Secret";
 
 /// Returns the spec progenitor should see.
 pub fn for_progenitor(spec: &Value) -> Value {
-    let mut spec = spec.clone();
+    let mut spec = with_rust_choices(spec);
     // Models that only the replaced envelope parts use would be generated for nothing.
     let replaced: Vec<String> = super::replace::replacements(&spec)
         .into_iter()
@@ -53,6 +53,13 @@ pub fn for_progenitor(spec: &Value) -> Value {
     {
         schemas.retain(|name, _| !unused.contains(name));
     }
+    spec
+}
+
+/// The spec with the type choices above made, every model kept (for generating a bare crate
+/// without the hand-written layer, as `cargo xtask bench` does).
+pub fn with_rust_choices(spec: &Value) -> Value {
+    let mut spec = spec.clone();
     if let Some(schemas) = spec
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
