@@ -5,6 +5,7 @@ pub mod bench;
 pub mod changes;
 pub mod cli;
 pub mod generate;
+pub mod keywords;
 pub mod load;
 pub mod overlay;
 pub mod pointer;

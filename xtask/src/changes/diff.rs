@@ -128,21 +128,10 @@ pub fn plural<'w>(count: usize, one: &'w str, many: &'w str) -> &'w str {
     if count == 1 { one } else { many }
 }
 
-/// Keywords that limit a value without changing its Rust type.
-const LIMITS: &[&str] = &[
-    "default",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "minLength",
-    "maxLength",
-    "pattern",
-    "minItems",
-    "maxItems",
-];
-
+/// Keywords reported as changed limits: the limits, and the default.
+fn limit_keywords() -> impl Iterator<Item = &'static str> {
+    std::iter::once("default").chain(crate::keywords::LIMITS.iter().copied())
+}
 /// Changed limits and defaults, as `maximum 50 → 100`; empty if none changed. They are read on
 /// the use itself and on its `allOf` part, where the trimmer puts them.
 pub fn limit_changes(old: &Value, new: &Value) -> String {
@@ -153,7 +142,7 @@ pub fn limit_changes(old: &Value, new: &Value) -> String {
             .cloned()
     };
     let mut out = String::new();
-    for key in LIMITS {
+    for key in limit_keywords() {
         let (before, after) = (get(old, key), get(new, key));
         if before == after {
             continue;

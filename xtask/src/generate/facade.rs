@@ -60,24 +60,19 @@ fn envelope_result(method: &syn::ImplItemFn) -> Result<Type> {
 
 /// The item type of `::std::vec::Vec<T>`.
 fn vec_item(ty: &Type) -> Option<Type> {
-    let Type::Path(path) = ty else { return None };
-    let segment = path.path.segments.last()?;
-    if segment.ident != "Vec" {
-        return None;
-    }
-    let PathArguments::AngleBracketed(args) = &segment.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        GenericArgument::Type(inner) => Some(inner.clone()),
-        _ => None,
-    }
+    only_argument(ty, "Vec")
 }
 
+/// The inner type of `::std::option::Option<T>`.
 fn option_inner(ty: &Type) -> Option<Type> {
+    only_argument(ty, "Option")
+}
+
+/// `T` in `…::Outer<T>`, when the type is an `outer`.
+fn only_argument(ty: &Type, outer: &str) -> Option<Type> {
     let Type::Path(path) = ty else { return None };
     let segment = path.path.segments.last()?;
-    if segment.ident != "Option" {
+    if segment.ident != outer {
         return None;
     }
     let PathArguments::AngleBracketed(args) = &segment.arguments else {

@@ -17,19 +17,7 @@
 
 use serde_json::{Map, Value, json};
 
-const LIMITS: &[&str] = &[
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "minLength",
-    "maxLength",
-    "pattern",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-];
+use crate::keywords::LIMITS;
 
 /// The path of the secret type, as typify's `x-rust-type` extension spells it.
 pub const SECRET_CRATE: &str = "cloudflare-tokens";

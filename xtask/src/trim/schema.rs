@@ -6,34 +6,28 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
+use crate::keywords::LIMITS;
 use crate::load::{Document, SpecError};
 use crate::overlay::{Overlay, Site};
 use crate::pointer::Pointer;
 
-/// Keywords that carry facts about a value; everything else upstream (prose, examples, vendor
-/// extensions) is dropped.
+/// Keywords that carry facts about a value (besides its limits, [`LIMITS`]); everything else
+/// upstream (prose, examples, vendor extensions) is dropped.
 const FACT_KEYWORDS: &[&str] = &[
     "type",
     "format",
     "nullable",
     "enum",
     "default",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "minLength",
-    "maxLength",
-    "pattern",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
     "readOnly",
     "writeOnly",
     "deprecated",
     "x-sensitive",
 ];
+
+fn is_fact(keyword: &str) -> bool {
+    FACT_KEYWORDS.contains(&keyword) || LIMITS.contains(&keyword)
+}
 
 /// Keywords that describe a use of a named model rather than the model itself; they stay next to
 /// the `$ref` (wrapped in `allOf`, as OpenAPI 3.0 ignores siblings of `$ref`).
@@ -120,32 +114,44 @@ impl<'a> Schemas<'a> {
         let mut value = value;
         let mut chain: Vec<Pointer> = Vec::new();
         while let Some(reference) = value.get("$ref") {
-            let ref_at = at.join("$ref");
-            let reference = reference
-                .as_str()
-                .ok_or_else(|| self.error(&ref_at, "`$ref` must be a string"))?;
-            let target = Pointer::from_ref(reference).ok_or_else(|| {
-                self.error(
-                    &ref_at,
-                    format!("only local references are supported, not `{reference}`"),
-                )
-            })?;
-            if chain.contains(&target) || self.active.contains(&target) {
-                return Err(self.error(
-                    &ref_at,
-                    format!("`$ref` cycle: `{reference}` refers back to itself"),
-                ));
-            }
-            value = target.get(&self.doc.root).ok_or_else(|| {
-                self.error(
-                    &ref_at,
-                    format!("`$ref` to nothing: `{reference}` does not exist"),
-                )
-            })?;
+            let (target, resolved) = self.follow(&at.join("$ref"), reference, &chain)?;
+            value = resolved;
             chain.push(target.clone());
             at = target;
         }
         Ok((at, value))
+    }
+
+    /// The target of the `$ref` at `ref_at`, and what it designates. A target in `visiting`
+    /// (or being converted) is a cycle.
+    fn follow(
+        &self,
+        ref_at: &Pointer,
+        reference: &Value,
+        visiting: &[Pointer],
+    ) -> Result<(Pointer, &'a Value), SpecError> {
+        let reference = reference
+            .as_str()
+            .ok_or_else(|| self.error(ref_at, "`$ref` must be a string"))?;
+        let target = Pointer::from_ref(reference).ok_or_else(|| {
+            self.error(
+                ref_at,
+                format!("only local references are supported, not `{reference}`"),
+            )
+        })?;
+        if visiting.contains(&target) || self.active.contains(&target) {
+            return Err(self.error(
+                ref_at,
+                format!("`$ref` cycle: `{reference}` refers back to a schema that contains it"),
+            ));
+        }
+        let resolved = target.get(&self.doc.root).ok_or_else(|| {
+            self.error(
+                ref_at,
+                format!("`$ref` to nothing: `{reference}` does not exist"),
+            )
+        })?;
+        Ok((target, resolved))
     }
 
     /// Resolves `$ref`s and merges `allOf` parts (and siblings of `$ref`) into one schema,
@@ -173,28 +179,7 @@ impl<'a> Schemas<'a> {
             .ok_or_else(|| self.error(at, "a schema must be an object"))?;
         let mut flat = Map::new();
         if let Some(reference) = object.get("$ref") {
-            let ref_at = at.join("$ref");
-            let reference = reference
-                .as_str()
-                .ok_or_else(|| self.error(&ref_at, "`$ref` must be a string"))?;
-            let target = Pointer::from_ref(reference).ok_or_else(|| {
-                self.error(
-                    &ref_at,
-                    format!("only local references are supported, not `{reference}`"),
-                )
-            })?;
-            if targets.contains(&target) || self.active.contains(&target) {
-                return Err(self.error(
-                    &ref_at,
-                    format!("`$ref` cycle: `{reference}` refers back to a schema that contains it"),
-                ));
-            }
-            let resolved = target.get(&self.doc.root).ok_or_else(|| {
-                self.error(
-                    &ref_at,
-                    format!("`$ref` to nothing: `{reference}` does not exist"),
-                )
-            })?;
+            let (target, resolved) = self.follow(&at.join("$ref"), reference, targets)?;
             targets.push(target.clone());
             flat = self.flatten_into(&target, resolved, targets, origins)?;
         }
@@ -599,7 +584,7 @@ fn typed_map_values(flat: &Map<String, Value>) -> Option<&Value> {
     let facts = values
         .as_object()?
         .keys()
-        .filter(|k| *k != "nullable" && FACT_KEYWORDS.contains(&k.as_str()))
+        .filter(|k| *k != "nullable" && is_fact(k))
         .count();
     let structural = [
         "properties",
@@ -618,7 +603,7 @@ fn typed_map_values(flat: &Map<String, Value>) -> Option<&Value> {
 fn facts(flat: &Map<String, Value>) -> Map<String, Value> {
     let mut out: Map<String, Value> = flat
         .iter()
-        .filter(|(k, _)| FACT_KEYWORDS.contains(&k.as_str()))
+        .filter(|(k, _)| is_fact(k))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     strip_null_from_enum(&mut out);
@@ -687,24 +672,9 @@ pub fn pascal_case(text: &str) -> String {
         .collect()
 }
 
-/// Keywords that limit what a value may be. Upstream often states a limit in one response
-/// schema and leaves it out of another; the merge keeps a limit that only one states, and drops
-/// one the two state differently (the looser choice).
-const CONSTRAINTS: &[&str] = &[
-    "format",
-    "enum",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "minLength",
-    "maxLength",
-    "pattern",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-];
+// Upstream often states a limit (or a format) in one response schema and leaves it out of
+// another; the merge keeps a limit that only one states, and drops one the two state
+// differently (the looser choice).
 
 /// Merges two definitions of the same model: the union of what either allows. Properties are
 /// united, `required` intersected, enums united, other limits kept only where both agree;
@@ -778,7 +748,7 @@ pub fn merge_models(
                 (Some(vx), Some(vy)) => (vx == vy).then(|| vx.clone()),
                 _ => x.or(y).cloned(),
             },
-            k if CONSTRAINTS.contains(&k) => match (x, y) {
+            k if k == "format" || LIMITS.contains(&k) => match (x, y) {
                 (Some(vx), Some(vy)) => (vx == vy).then(|| vx.clone()),
                 _ => x.or(y).cloned(),
             },
