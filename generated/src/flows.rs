@@ -443,11 +443,9 @@ async fn find_index_engine_group(
                 .into_iter()
                 .find(|g| g.name.as_deref() == Some(AI_SEARCH_INDEX_ENGINE));
             let id = found.and_then(|g| g.id).ok_or_else(|| {
-                let mut error = Error::new(ErrorKind::Api, None);
-                error.0.detail = Some(format!(
+                Error::new(ErrorKind::Api, None).with_detail(format!(
                     "no permission group is named \"{AI_SEARCH_INDEX_ENGINE}\""
-                ));
-                error
+                ))
             })?;
             on_event(&Event::PermissionGroupFound { id: id.clone() });
             Ok(id)
@@ -512,9 +510,7 @@ async fn create_user_token(
     let body = types::UserTokenCreate::new(setup.token_name.clone(), vec![policy]);
     let created = client.user_tokens_create(&body).await?;
     let missing = |what: &str| {
-        let mut error = Error::new(ErrorKind::Decode, None);
-        error.0.detail = Some(format!("the created token has no {what}"));
-        error
+        Error::new(ErrorKind::Decode, None).with_detail(format!("the created token has no {what}"))
     };
     let id = created.id.clone().ok_or_else(|| missing("id"))?;
     let value = created.value.clone().ok_or_else(|| missing("value"))?;
@@ -556,9 +552,7 @@ pub async fn rotate_access_token(
     grace: Duration,
 ) -> Result<RotatedServiceToken> {
     let grace = chrono::Duration::from_std(grace).map_err(|_| {
-        let mut error = Error::new(ErrorKind::InvalidRequest, None);
-        error.0.detail = Some("the grace period is too long".into());
-        error
+        Error::new(ErrorKind::InvalidRequest, None).with_detail("the grace period is too long")
     })?;
     let expires = Utc::now() + grace;
     let body = types::ServiceTokenRotate {
@@ -569,9 +563,7 @@ pub async fn rotate_access_token(
         .await?
         .into_result();
     let missing = |what: &str| {
-        let mut error = Error::new(ErrorKind::Decode, None);
-        error.0.detail = Some(format!("the rotated token has no {what}"));
-        error
+        Error::new(ErrorKind::Decode, None).with_detail(format!("the rotated token has no {what}"))
     };
     Ok(RotatedServiceToken {
         id: rotated.id.unwrap_or_else(|| token_id.to_string()),

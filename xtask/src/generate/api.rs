@@ -51,7 +51,7 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Model name → area (or [`SHARED`]).
     pub model_areas: BTreeMap<String, String>,
-    /// Area id → documentation, from the spec's tags.
+    /// The areas: those of the operations, and [`SHARED`].
     pub areas: BTreeSet<String>,
 }
 
@@ -61,36 +61,29 @@ impl Api {
             .pointer("/components/schemas")
             .and_then(Value::as_object)
             .context("the spec has no components/schemas")?;
-        let mut operations = Vec::new();
         let paths = spec
             .get("paths")
             .and_then(Value::as_object)
             .context("the spec has no paths")?;
-        for (path, item) in paths {
-            for (method, op) in item.as_object().into_iter().flatten() {
-                operations.push(read_operation(path, method, op, schemas)?);
-            }
-        }
-        operations.sort_by(|a, b| a.id.cmp(&b.id));
-
+        let mut operations = Vec::new();
         // A model belongs to the area of the operations that reach it, or is shared.
         let mut reached: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for (path, item) in paths {
             for (method, op) in item.as_object().into_iter().flatten() {
-                let id = op["operationId"].as_str().unwrap_or_default();
-                let area = operations
-                    .iter()
-                    .find(|o| o.id == id)
-                    .map(|o| o.area.clone())
-                    .unwrap_or_default();
+                let operation = read_operation(path, method, op, schemas)?;
                 let mut seen = BTreeSet::new();
                 collect_refs(op, schemas, &mut seen);
                 for model in seen {
-                    reached.entry(model).or_default().insert(area.clone());
+                    reached
+                        .entry(model)
+                        .or_default()
+                        .insert(operation.area.clone());
                 }
-                let _ = (path, method);
+                operations.push(operation);
             }
         }
+        operations.sort_by(|a, b| a.id.cmp(&b.id));
+
         let model_areas = schemas
             .keys()
             .map(|name| {
