@@ -11,11 +11,6 @@ pub mod overlay;
 pub mod pointer;
 pub mod sink;
 pub mod trim;
+pub mod workspace;
 
-use std::path::PathBuf;
-
-/// The repository root (the workspace directory above `xtask/`).
-pub fn repo_root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
-}
+pub use workspace::repo_root;

@@ -232,7 +232,7 @@ fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
             #[doc = #doc]
             pub fn #all<'a>(&'a self, #(#stream_args,)* query: #query_name) -> impl ::futures::Stream<Item = crate::Result<#item>> + 'a {
                 let per_page = query.per_page.unwrap_or(#max);
-                crate::paginate::items(query.page.unwrap_or(1), per_page, move |page, per_page| {
+                crate::runtime::paginate::items(query.page.unwrap_or(1), per_page, move |page, per_page| {
                     let query = #query_name { page: Some(page), per_page: Some(per_page), ..query.clone() };
                     async move { self.#name(#(#path_names,)* &query).await }
                 })
@@ -256,7 +256,7 @@ fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
             #(#[doc = #doc_lines])*
             pub async fn #name(&self, #(#args),*) -> crate::Result<#returns> {
                 let call = self.call(&#meta);
-                let result = call.raw().#name(#(#passes),*).await;
+                let result = call.progenitor().#name(#(#passes),*).await;
                 call.#finish.await
             }
 
