@@ -11,6 +11,7 @@ pub mod overlay;
 pub mod pointer;
 pub mod sink;
 pub mod trim;
+pub mod upstream_subset;
 
 use std::path::PathBuf;
 
