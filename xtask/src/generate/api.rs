@@ -34,6 +34,8 @@ pub struct Operation {
     pub token_groups: Vec<String>,
     /// The largest `per_page` the API accepts, for lists that page.
     pub max_per_page: Option<u64>,
+    /// The largest `page` the API accepts, where the spec sets one.
+    pub max_page: Option<u64>,
 }
 
 impl Operation {
@@ -121,10 +123,13 @@ fn read_operation(
         .to_string();
     let mut parameters = Vec::new();
     let mut max_per_page = None;
+    let mut max_page = None;
     for p in op["parameters"].as_array().into_iter().flatten() {
         let name = p["name"].as_str().unwrap_or_default().to_string();
-        if name == "per_page" {
-            max_per_page = p["schema"]["maximum"].as_u64();
+        match name.as_str() {
+            "per_page" => max_per_page = p["schema"]["maximum"].as_u64(),
+            "page" => max_page = p["schema"]["maximum"].as_u64(),
+            _ => {}
         }
         parameters.push(Parameter {
             name,
@@ -169,6 +174,7 @@ fn read_operation(
         permissions: strings(&op["x-cfPermissionsRequired"]["enum"]),
         token_groups: strings(&op["x-api-token-group"]),
         max_per_page,
+        max_page,
         id,
     })
 }

@@ -130,16 +130,20 @@ impl crate::Client {
             .await;
         call.finish_page(result, query.per_page).await
     }
-    /// Every item of [`Client::access_service_tokens_list`](crate::Client::access_service_tokens_list), fetched one page at a time as the stream is read (`per_page` defaults to 1000, the most the API allows). It stops after the last page, without asking for an empty one, and ends after the first error.
+    /// Every item of [`Client::access_service_tokens_list`](crate::Client::access_service_tokens_list), fetched one page at a time as the stream is read (`per_page` defaults to 1000, the most the API allows). It stops after an empty or short page, at `total_pages` or `total_count`, and ends after the first error (a page repeating the one before it is one).
     pub fn access_service_tokens_list_all<'a>(
         &'a self,
         scope: &'a crate::Scope,
         query: AccessServiceTokensListQuery,
     ) -> impl ::futures::Stream<Item = crate::Result<crate::types::ServiceToken>> + 'a {
-        let per_page = query.per_page.unwrap_or(1000u32);
+        let pages = crate::paginate::Pages {
+            operation: &ACCESS_SERVICE_TOKENS_LIST,
+            first_page: query.page.unwrap_or(1),
+            per_page: query.per_page.unwrap_or(1000u32),
+            max_page: ::std::option::Option::None,
+        };
         crate::paginate::items(
-            query.page.unwrap_or(1),
-            per_page,
+            pages,
             move |page, per_page| {
                 let query = AccessServiceTokensListQuery {
                     page: Some(page),

@@ -117,16 +117,20 @@ impl crate::Client {
             .await;
         call.finish_page(result, query.per_page).await
     }
-    /// Every item of [`Client::ai_search_tokens_list`](crate::Client::ai_search_tokens_list), fetched one page at a time as the stream is read (`per_page` defaults to 100, the most the API allows). It stops after the last page, without asking for an empty one, and ends after the first error.
+    /// Every item of [`Client::ai_search_tokens_list`](crate::Client::ai_search_tokens_list), fetched one page at a time as the stream is read (`per_page` defaults to 100, the most the API allows). It stops after an empty or short page, at `total_pages` or `total_count`, and ends after the first error (a page repeating the one before it is one). The API serves at most 100 pages: when items remain past page 100, the stream ends with an error of kind `Pagination`.
     pub fn ai_search_tokens_list_all<'a>(
         &'a self,
         account_id: &'a str,
         query: AiSearchTokensListQuery,
     ) -> impl ::futures::Stream<Item = crate::Result<crate::types::AiSearchToken>> + 'a {
-        let per_page = query.per_page.unwrap_or(100u32);
+        let pages = crate::paginate::Pages {
+            operation: &AI_SEARCH_TOKENS_LIST,
+            first_page: query.page.unwrap_or(1),
+            per_page: query.per_page.unwrap_or(100u32),
+            max_page: ::std::option::Option::Some(100u32),
+        };
         crate::paginate::items(
-            query.page.unwrap_or(1),
-            per_page,
+            pages,
             move |page, per_page| {
                 let query = AiSearchTokensListQuery {
                     page: Some(page),

@@ -149,15 +149,19 @@ impl crate::Client {
             .await;
         call.finish_page(result, query.per_page).await
     }
-    /// Every item of [`Client::user_tokens_list`](crate::Client::user_tokens_list), fetched one page at a time as the stream is read (`per_page` defaults to 50, the most the API allows). It stops after the last page, without asking for an empty one, and ends after the first error.
+    /// Every item of [`Client::user_tokens_list`](crate::Client::user_tokens_list), fetched one page at a time as the stream is read (`per_page` defaults to 50, the most the API allows). It stops after an empty or short page, at `total_pages` or `total_count`, and ends after the first error (a page repeating the one before it is one).
     pub fn user_tokens_list_all<'a>(
         &'a self,
         query: UserTokensListQuery,
     ) -> impl ::futures::Stream<Item = crate::Result<crate::types::UserToken>> + 'a {
-        let per_page = query.per_page.unwrap_or(50u32);
+        let pages = crate::paginate::Pages {
+            operation: &USER_TOKENS_LIST,
+            first_page: query.page.unwrap_or(1),
+            per_page: query.per_page.unwrap_or(50u32),
+            max_page: ::std::option::Option::None,
+        };
         crate::paginate::items(
-            query.page.unwrap_or(1),
-            per_page,
+            pages,
             move |page, per_page| {
                 let query = UserTokensListQuery {
                     page: Some(page),
