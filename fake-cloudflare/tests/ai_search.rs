@@ -145,7 +145,7 @@ async fn instance_crud() {
     let duplicate = api
         .post(&instances(), json!({ "id": "docs", "token_id": token_id }))
         .await;
-    assert_error(&duplicate, 409, 1009);
+    assert_error(&duplicate, 400, 1009);
 
     let updated = api
         .put(

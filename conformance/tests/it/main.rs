@@ -6,4 +6,6 @@
 mod calls;
 mod prism_dynamic;
 mod prism_requests;
+mod sdk;
 mod support;
+mod validator_live;

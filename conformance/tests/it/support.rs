@@ -220,14 +220,15 @@ impl Prism {
         Self::start(tools, name, args)
     }
 
-    /// `prism proxy SUBSET UPSTREAM --errors`: forwards to `upstream` and checks both ways.
+    /// `prism proxy SUBSET UPSTREAM`: forwards to `upstream`, checks requests and answers both,
+    /// and reports every violation in the answer's `sl-violations` header. (Not `--errors`,
+    /// which would replace an invalid answer by its own: the caller judges the violations.)
     pub fn proxy(tools: &Tools, name: &str, upstream: &str) -> Prism {
         let subset = subset();
         let args = vec![
             "proxy".to_string(),
             subset.display().to_string(),
             upstream.to_string(),
-            "--errors".into(),
         ];
         Self::start(tools, name, args)
     }
