@@ -4,6 +4,7 @@
 //! notice, except under `CI=true`, where it fails.
 
 mod calls;
+mod cli;
 mod prism_dynamic;
 mod prism_requests;
 mod sdk;
