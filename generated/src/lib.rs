@@ -18,11 +18,12 @@
 //!
 //! # What is generated and what is written by hand
 //!
-//! The models ([`types`]), the low-level client that builds each request, and one method of
-//! [`Client`] per operation are generated from `spec/openapi.json` by `cargo xtask generate`
-//! (the `codegen` module; never edit it). Written by hand, in the other modules: the client and its
-//! configuration, Cloudflare's envelope, the error type, the retry rules, pagination, the
-//! [`Secret`] type and tolerant decoding.
+//! The models ([`types`]), progenitor's request-level client that builds each request, and one
+//! method of [`Client`] per operation are generated from `spec/openapi.json` by
+//! `cargo xtask generate` (`src/codegen/`; never edit it). Written by hand: `src/runtime/` (the
+//! client and its configuration, one call's sending and retrying, Cloudflare's envelope, the
+//! error type, pagination, the [`Secret`] type and tolerant decoding) and `src/flows/`. The
+//! crate's `README.md` maps every file.
 //!
 //! # Behaviour worth knowing
 //!
@@ -48,22 +49,19 @@ extern crate self as cloudflare_tokens;
 #[rustfmt::skip]
 mod codegen;
 
-mod call;
-mod client;
-mod envelope;
-mod error;
 pub mod flows;
-mod paginate;
-mod retry;
-mod secret;
-mod tolerant;
+mod runtime;
 
-pub use client::{Client, ClientBuilder, Credentials, DEFAULT_BASE_URL, Scope};
-pub use codegen::client::*;
+pub use codegen::methods::*;
 #[cfg(feature = "mock")]
 pub use codegen::mock;
 pub use codegen::types;
-pub use envelope::{Envelope, Message, Page, Response, ResultInfo};
-pub use error::{Error, ErrorKind, Operation, Result};
-pub use retry::RetryPolicy;
-pub use secret::Secret;
+pub use runtime::client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use runtime::credentials::Credentials;
+pub use runtime::envelope::{Envelope, Message, ResultInfo};
+pub use runtime::error::{Error, ErrorKind, Result};
+pub use runtime::operation::Operation;
+pub use runtime::response::{Page, Response};
+pub use runtime::retry::RetryPolicy;
+pub use runtime::scope::Scope;
+pub use runtime::secret::Secret;

@@ -1,7 +1,14 @@
-//! The workspace's tests live in `tests/tests/`, the client benchmark in `tests/benches/`.
+//! What the workspace's tests share: `cli` (run `cf-tokens` in-process against a fake
+//! Cloudflare), `ops` (a client and `httpmock` helpers for the operation tests) and `repo`
+//! (where the repository and its spec are). The tests themselves are in `tests/it/`, one binary
+//! with a module per subject; the client benchmark is in `benches/`.
 //!
-//! This library only makes `cargo test` compile the README's Rust examples, so that they stay
+//! The library also makes `cargo test` compile the README's Rust examples, so that they stay
 //! true to the crate.
+
+pub mod cli;
+pub mod ops;
+pub mod repo;
 
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeExamples;

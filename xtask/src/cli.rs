@@ -59,13 +59,10 @@ struct UpstreamSubsetArgs {
 
 #[derive(Args)]
 struct BenchArgs {
-    /// Cloudflare's published spec to trim.
-    #[arg(
-        long,
-        value_name = "FILE",
-        default_value = "../shared/upstream/cloudflare-openapi-2026-08-17.json.gz"
-    )]
-    upstream: PathBuf,
+    /// Cloudflare's published spec to trim [default: the current one in $CLOUDFLARE_UPSTREAM_DIR,
+    /// else ../shared/upstream]
+    #[arg(long, value_name = "FILE")]
+    upstream: Option<PathBuf>,
     /// Timed runs of each step (after one warm-up run).
     #[arg(long, default_value_t = 5)]
     runs: usize,
@@ -135,7 +132,12 @@ where
         Command::Changes(args) => run_changes(&args, out),
         Command::Bench(args) => {
             let options = crate::bench::Options {
-                upstream: resolve(&args.upstream),
+                upstream: match &args.upstream {
+                    Some(path) => resolve(path),
+                    None => {
+                        crate::workspace::upstream_dir().join(crate::workspace::CURRENT_UPSTREAM)
+                    }
+                },
                 runs: args.runs,
                 builds: args.builds,
             };

@@ -12,11 +12,6 @@ pub mod pointer;
 pub mod sink;
 pub mod trim;
 pub mod upstream_subset;
+pub mod workspace;
 
-use std::path::PathBuf;
-
-/// The repository root (the workspace directory above `xtask/`).
-pub fn repo_root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
-}
+pub use workspace::repo_root;

@@ -246,13 +246,13 @@ fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
         quote! {
             #[doc = #doc]
             pub fn #all<'a>(&'a self, #(#stream_args,)* query: #query_name) -> impl ::futures::Stream<Item = crate::Result<#item>> + 'a {
-                let pages = crate::paginate::Pages {
+                let pages = crate::runtime::paginate::Pages {
                     operation: &#meta,
                     first_page: query.page.unwrap_or(1),
                     per_page: query.per_page.unwrap_or(#max),
                     max_page: #max_page,
                 };
-                crate::paginate::items(pages, move |page, per_page| {
+                crate::runtime::paginate::items(pages, move |page, per_page| {
                     let query = #query_name { page: Some(page), per_page: Some(per_page), ..query.clone() };
                     async move { self.#name(#(#path_names,)* &query).await }
                 })
@@ -276,7 +276,7 @@ fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
             #(#[doc = #doc_lines])*
             pub async fn #name(&self, #(#args),*) -> crate::Result<#returns> {
                 let call = self.call(&#meta);
-                let result = call.raw().#name(#(#passes),*).await;
+                let result = call.progenitor().#name(#(#passes),*).await;
                 call.#finish.await
             }
 

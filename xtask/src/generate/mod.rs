@@ -1,11 +1,13 @@
 //! `cargo xtask generate`: `spec/openapi.json` → the generated modules of `cloudflare-tokens`.
 //!
-//! progenitor generates the models and a low-level client; `postprocess` reshapes what falls
-//! short; `split` files everything by area; `facade` writes the methods users call. Everything
-//! is rendered in memory and handed to the sink, so an error anywhere leaves `generated/` as it was.
+//! progenitor generates the models and its request-level client; `postprocess` reshapes what
+//! falls short; `split` files everything by area; `facade` writes the methods users call; each
+//! module of `output` renders one part of `generated/src/codegen/`. Everything is rendered in
+//! memory and handed to the sink, so an error anywhere leaves `generated/` as it was.
 
 pub mod api;
 mod facade;
+mod output;
 pub(crate) mod panics;
 mod postprocess;
 pub mod prepare;
@@ -18,8 +20,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow};
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use serde_json::Value;
 use sha2::Digest;
 
@@ -68,147 +69,19 @@ pub fn render(
     let api = Api::read(spec)?;
     let (client, mock) = run_progenitor(spec)?;
     let parts = split::split(client, &api)?;
-    let area_docs = area_docs(spec);
-
-    let mut files = BTreeMap::new();
-    let mut emit = |path: &str, inner_docs: &str, tokens: TokenStream| -> Result<()> {
-        let mut file: syn::File = syn::parse2(tokens)
-            .with_context(|| format!("generated code for {path} does not parse"))?;
-        let mut attrs: Vec<syn::Attribute> = inner_docs
-            .lines()
-            .map(|line| {
-                let line = format!(" {line}");
-                syn::parse_quote!(#![doc = #line])
-            })
-            .collect();
-        attrs.append(&mut file.attrs);
-        file.attrs = attrs;
-        postprocess::space_doc_comments(&mut file);
-        files.insert(
-            PathBuf::from(path),
-            format!("{header}{}", prettyplease::unparse(&file)),
-        );
-        Ok(())
+    let input = output::Input {
+        spec,
+        api: &api,
+        parts: &parts,
+        area_docs: area_docs(spec),
     };
-
-    let areas: Vec<&String> = api.areas.iter().collect();
-    let area_idents: Vec<syn::Ident> = areas.iter().map(|a| format_ident!("{}", a)).collect();
-    // Operations have an area of their own; only models are shared.
-    let op_areas: Vec<&String> = areas
-        .iter()
-        .copied()
-        .filter(|a| api.operations.iter().any(|o| &&o.area == a))
-        .collect();
-    let op_area_idents: Vec<syn::Ident> = op_areas.iter().map(|a| format_ident!("{}", a)).collect();
-
-    // codegen/mod.rs
-    let sensitive = sensitive_fields(spec);
-    emit(
-        "mod.rs",
-        "The generated part of the crate: models, the low-level client and the methods of\n[`Client`](crate::Client).",
-        quote! {
-            pub mod client;
-            pub(crate) mod raw;
-            pub mod types;
-            #[cfg(feature = "mock")]
-            pub mod mock;
-
-            /// Fields the API marks as secret (`x-sensitive`), masked in error excerpts.
-            pub(crate) const SENSITIVE_FIELDS: &[&str] = &[#(#sensitive),*];
-        },
-    )?;
-
-    // codegen/types/
-    let common = &parts.types_common;
-    emit(
-        "types/mod.rs",
-        "The API's models, as Cloudflare sends and accepts them.",
-        quote! {
-            #(mod #area_idents;)*
-            #(pub use self::#area_idents::*;)*
-            #(#common)*
-        },
-    )?;
-    for area in &areas {
-        let items = parts.types_by_area.get(*area).cloned().unwrap_or_default();
-        emit(
-            &format!("types/{area}.rs"),
-            &area_docs.get(*area).cloned().unwrap_or_default(),
-            quote! {
-                #![allow(clippy::all)]
-                #[allow(unused_imports)]
-                use super::*;
-                #(#items)*
-            },
-        )?;
-    }
-
-    // codegen/raw/
-    let raw_common = &parts.raw_common;
-    emit(
-        "raw/mod.rs",
-        "progenitor's client: builds each request and decodes each response. [`crate::Client`] drives it.",
-        quote! {
-            #![allow(dead_code, unused_imports, clippy::all)]
-            use super::types;
-            #(mod #op_area_idents;)*
-            #(#raw_common)*
-        },
-    )?;
-    for area in &op_areas {
-        let methods = parts
-            .methods_by_area
-            .get(*area)
-            .cloned()
-            .unwrap_or_default();
-        let block = split::operations_impl(&methods);
-        emit(
-            &format!("raw/{area}.rs"),
-            &area_docs.get(*area).cloned().unwrap_or_default(),
-            quote! {
-                // `unused_mut`: the header map stays mutable in progenitor's code after the
-                // `api-version` header is taken out.
-                #![allow(unused_imports, unused_mut, clippy::all)]
-                use super::*;
-                #block
-            },
-        )?;
-    }
-
-    // codegen/client/
-    emit(
-        "client/mod.rs",
-        "The methods of [`Client`](crate::Client), one per operation, and their query parameters.",
-        quote! {
-            #(mod #op_area_idents;)*
-            #(pub use self::#op_area_idents::*;)*
-        },
-    )?;
-    for area in &op_areas {
-        let ops: Vec<&api::Operation> =
-            api.operations.iter().filter(|o| &o.area == *area).collect();
-        let tokens = facade::area(&ops, &parts.methods)?;
-        emit(
-            &format!("client/{area}.rs"),
-            &area_docs.get(*area).cloned().unwrap_or_default(),
-            quote! {
-                #![allow(unused_imports, clippy::all)]
-                #tokens
-            },
-        )?;
-    }
-
-    // codegen/mock.rs
-    let mock_items = mock.items;
-    emit(
-        "mock.rs",
-        "Typed [`httpmock`] helpers, one per operation, for testing programs that use this crate\n(feature `mock`).",
-        quote! {
-            #![allow(clippy::all)]
-            #(#mock_items)*
-        },
-    )?;
-    Ok(files)
+    let mut files = output::Files::new(header);
+    output::root::emit(&input, &mut files)?;
+    output::types::emit(&input, &mut files)?;
+    output::progenitor::emit(&input, &mut files)?;
+    output::methods::emit(&input, &mut files)?;
+    output::mock::emit(mock, &mut files)?;
+    Ok(files.into_inner())
 }
 
 /// Runs progenitor twice on the prepared spec: for the client and for the httpmock helpers.
@@ -234,7 +107,7 @@ fn settings(spec: &Value) -> progenitor::GenerationSettings {
     let mut settings = progenitor::GenerationSettings::new();
     settings
         .with_interface(progenitor::InterfaceStyle::Positional)
-        .with_inner_type(quote! { crate::call::CallContext })
+        .with_inner_type(quote! { crate::runtime::call::CallContext })
         .with_hooks(progenitor::HooksMode::Expected)
         .with_crate(prepare::SECRET_CRATE, progenitor::CrateVers::Any, None);
     for (name, rust) in replacements(spec) {

@@ -200,17 +200,21 @@ fn tolerate_fields(s: &mut ItemStruct) {
         let ty = type_string(&field.ty);
         let defaults = has_serde_default(&field.attrs);
         let with = if ty == DATE_TIME {
-            Some(quote! { #[serde(deserialize_with = "crate::tolerant::date_time")] })
+            Some(quote! { #[serde(deserialize_with = "crate::runtime::tolerant::date_time")] })
         } else if ty == format!("::std::option::Option<{DATE_TIME}>") {
             Some(
-                quote! { #[serde(default, deserialize_with = "crate::tolerant::option_date_time")] },
+                quote! { #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")] },
             )
         } else if ty == "i64" {
-            Some(quote! { #[serde(deserialize_with = "crate::tolerant::integer")] })
+            Some(quote! { #[serde(deserialize_with = "crate::runtime::tolerant::integer")] })
         } else if ty == "::std::option::Option<i64>" {
-            Some(quote! { #[serde(default, deserialize_with = "crate::tolerant::option_integer")] })
+            Some(
+                quote! { #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")] },
+            )
         } else if defaults && !ty.starts_with("::std::option::Option<") {
-            Some(quote! { #[serde(deserialize_with = "crate::tolerant::null_as_default")] })
+            Some(
+                quote! { #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")] },
+            )
         } else {
             None
         };

@@ -16,8 +16,8 @@ pub struct Parts {
     pub types_common: Vec<Item>,
     /// Model items by area.
     pub types_by_area: BTreeMap<String, Vec<Item>>,
-    /// The raw client's own items (struct, constructors, trait impls, imports).
-    pub raw_common: Vec<Item>,
+    /// progenitor client's own items (struct, constructors, trait impls, imports).
+    pub progenitor_common: Vec<Item>,
     /// Operation methods by area.
     pub methods_by_area: BTreeMap<String, Vec<ImplItem>>,
     /// Every operation method, by operation id (for the facade).
@@ -28,7 +28,7 @@ pub fn split(file: syn::File, api: &Api) -> Result<Parts> {
     let mut parts = Parts {
         types_common: Vec::new(),
         types_by_area: BTreeMap::new(),
-        raw_common: Vec::new(),
+        progenitor_common: Vec::new(),
         methods_by_area: BTreeMap::new(),
         methods: BTreeMap::new(),
     };
@@ -84,9 +84,9 @@ pub fn split(file: syn::File, api: &Api) -> Result<Parts> {
                 block
                     .items
                     .retain(|i| !matches!(i, ImplItem::Fn(f) if f.sig.ident == "new"));
-                parts.raw_common.push(Item::Impl(block));
+                parts.progenitor_common.push(Item::Impl(block));
             }
-            other => parts.raw_common.push(other),
+            other => parts.progenitor_common.push(other),
         }
     }
     Ok(parts)

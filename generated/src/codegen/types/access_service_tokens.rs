@@ -70,7 +70,7 @@ pub struct ServiceToken {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// When left out, Cloudflare uses `"8760h"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -78,17 +78,17 @@ pub struct ServiceToken {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub last_seen_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 /// A new Access service token: its name and, optionally, how long it is valid.
@@ -104,7 +104,7 @@ pub struct ServiceTokenCreate {
     pub enabled: ::std::option::Option<bool>,
     pub name: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub previous_client_secret_expires_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
@@ -125,7 +125,7 @@ impl ServiceTokenCreate {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ServiceTokenRotate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub previous_client_secret_expires_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
@@ -144,7 +144,7 @@ pub struct ServiceTokenUpdate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub previous_client_secret_expires_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
@@ -157,7 +157,7 @@ pub struct ServiceTokenWithSecret {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_secret: ::std::option::Option<::cloudflare_tokens::Secret>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// When left out, Cloudflare uses `"8760h"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -169,6 +169,6 @@ pub struct ServiceTokenWithSecret {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }

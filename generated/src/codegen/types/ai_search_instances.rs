@@ -19,19 +19,19 @@ pub struct AiSearchInstance {
     pub cache_threshold: ::std::option::Option<CacheThreshold>,
     /// One of `600`, `1800`, `3600`, `7200`, `21600`, `43200`, `86400`, `172800`, `259200`, `518400`. When left out, Cloudflare uses `172800`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_integer")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub cache_ttl: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chunk: ::std::option::Option<bool>,
     /// When left out, Cloudflare uses `10`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_integer")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub chunk_overlap: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_integer")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub chunk_size: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by: ::std::option::Option<::std::string::String>,
@@ -56,16 +56,16 @@ pub struct AiSearchInstance {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub indexing_options: ::std::option::Option<IndexingOptions>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub last_activity: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// When left out, Cloudflare uses `10`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_integer")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub max_num_results: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<AiSearchInstanceMetadata>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_by: ::std::option::Option<::std::string::String>,
@@ -106,7 +106,7 @@ pub struct AiSearchInstance {
     pub summarization_model: ::std::option::Option<::std::string::String>,
     /// One of `900`, `1800`, `3600`, `7200`, `14400`, `21600`, `43200`, `86400`. When left out, Cloudflare uses `21600`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_integer")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub sync_interval: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub system_prompt_ai_search: ::std::option::Option<::std::string::String>,
@@ -185,20 +185,20 @@ pub struct AiSearchInstanceCreate {
     pub cache_threshold: ::std::option::Option<CacheThreshold>,
     /// One of `600`, `1800`, `3600`, `7200`, `21600`, `43200`, `86400`, `172800`, `259200`, `518400`. When left out, Cloudflare uses `172800`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_integer")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub cache_ttl: ::std::option::Option<i64>,
     /// When left out, Cloudflare uses `true`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chunk: ::std::option::Option<bool>,
     /// When left out, Cloudflare uses `10`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_integer")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub chunk_overlap: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_integer")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub chunk_size: ::std::option::Option<i64>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    #[serde(deserialize_with = "crate::tolerant::null_as_default")]
+    #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")]
     pub custom_metadata: ::std::vec::Vec<CustomMetadataField>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub embedding_model: ::std::option::Option<EmbeddingModel>,
@@ -214,7 +214,7 @@ pub struct AiSearchInstanceCreate {
     pub indexing_options: ::std::option::Option<IndexingOptions>,
     /// When left out, Cloudflare uses `10`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_integer")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub max_num_results: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<AiSearchInstanceMetadata>,
@@ -241,7 +241,7 @@ pub struct AiSearchInstanceCreate {
     pub source_params: ::std::option::Option<SourceParams>,
     /// One of `900`, `1800`, `3600`, `7200`, `14400`, `21600`, `43200`, `86400`. When left out, Cloudflare uses `21600`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_integer")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub sync_interval: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token_id: ::std::option::Option<::uuid::Uuid>,
@@ -306,20 +306,20 @@ pub struct AiSearchInstanceUpdate {
     pub cache_threshold: ::std::option::Option<CacheThreshold>,
     /// One of `600`, `1800`, `3600`, `7200`, `21600`, `43200`, `86400`, `172800`, `259200`, `518400`. When left out, Cloudflare uses `172800`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_integer")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub cache_ttl: ::std::option::Option<i64>,
     /// When left out, Cloudflare uses `true`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chunk: ::std::option::Option<bool>,
     /// When left out, Cloudflare uses `10`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_integer")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub chunk_overlap: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_integer")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub chunk_size: ::std::option::Option<i64>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    #[serde(deserialize_with = "crate::tolerant::null_as_default")]
+    #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")]
     pub custom_metadata: ::std::vec::Vec<CustomMetadataField>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub embedding_model: ::std::option::Option<EmbeddingModel>,
@@ -331,7 +331,7 @@ pub struct AiSearchInstanceUpdate {
     pub indexing_options: ::std::option::Option<IndexingOptions>,
     /// When left out, Cloudflare uses `10`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_integer")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub max_num_results: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<AiSearchInstanceMetadata>,
@@ -366,7 +366,7 @@ pub struct AiSearchInstanceUpdate {
     pub summarization_model: ::std::option::Option<AiSearchModel>,
     /// One of `900`, `1800`, `3600`, `7200`, `14400`, `21600`, `43200`, `86400`. When left out, Cloudflare uses `21600`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_integer")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub sync_interval: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub system_prompt_ai_search: ::std::option::Option<::std::string::String>,
@@ -1418,7 +1418,7 @@ pub struct McpEndpoint {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct PublicEndpointParams {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    #[serde(deserialize_with = "crate::tolerant::null_as_default")]
+    #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")]
     pub authorized_hosts: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chat_completions_endpoint: ::std::option::Option<EndpointToggle>,
@@ -1441,10 +1441,10 @@ pub struct PublicEndpointParams {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct PublicEndpointRateLimit {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_integer")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub period_ms: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_integer")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub requests: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub technique: ::std::option::Option<RateLimitTechnique>,
@@ -1571,7 +1571,7 @@ impl ::std::str::FromStr for RerankingModel {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RetrievalOptions {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    #[serde(deserialize_with = "crate::tolerant::null_as_default")]
+    #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")]
     pub boost_by: ::std::vec::Vec<BoostBy>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub keyword_match_mode: ::std::option::Option<KeywordMatchMode>,
@@ -1580,7 +1580,7 @@ pub struct RetrievalOptions {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct RetrievalOptionsRequest {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    #[serde(deserialize_with = "crate::tolerant::null_as_default")]
+    #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")]
     pub boost_by: ::std::vec::Vec<BoostByRequest>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub keyword_match_mode: ::std::option::Option<KeywordMatchMode>,
@@ -1589,10 +1589,10 @@ pub struct RetrievalOptionsRequest {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct SourceParams {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    #[serde(deserialize_with = "crate::tolerant::null_as_default")]
+    #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")]
     pub exclude_items: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    #[serde(deserialize_with = "crate::tolerant::null_as_default")]
+    #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")]
     pub include_items: ::std::vec::Vec<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
@@ -1637,10 +1637,10 @@ pub struct WebCrawlerOptions {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct WebCrawlerParseOptions {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    #[serde(deserialize_with = "crate::tolerant::null_as_default")]
+    #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")]
     pub content_selector: ::std::vec::Vec<ContentSelector>,
     #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
-    #[serde(deserialize_with = "crate::tolerant::null_as_default")]
+    #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")]
     pub include_headers: ::std::collections::HashMap<
         ::std::string::String,
         ::std::string::String,
@@ -1649,7 +1649,7 @@ pub struct WebCrawlerParseOptions {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub include_images: ::std::option::Option<bool>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    #[serde(deserialize_with = "crate::tolerant::null_as_default")]
+    #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")]
     pub specific_sitemaps: ::std::vec::Vec<::std::string::String>,
     /// When left out, Cloudflare uses `true`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]

@@ -11,7 +11,7 @@ pub struct AiSearchToken {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cf_api_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by: ::std::option::Option<::std::string::String>,
@@ -24,7 +24,7 @@ pub struct AiSearchToken {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub legacy: ::std::option::Option<bool>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_by: ::std::option::Option<::std::string::String>,

@@ -21,7 +21,7 @@ pub struct PermissionGroup {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    #[serde(deserialize_with = "crate::tolerant::null_as_default")]
+    #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")]
     pub scopes: ::std::vec::Vec<PermissionGroupScope>,
 }
 /// The `category` field of [`PermissionGroup`].
@@ -319,10 +319,10 @@ pub struct TokenCondition {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct TokenConditionRequestIp {
     #[serde(rename = "in", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    #[serde(deserialize_with = "crate::tolerant::null_as_default")]
+    #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")]
     pub in_: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    #[serde(deserialize_with = "crate::tolerant::null_as_default")]
+    #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")]
     pub not_in: ::std::vec::Vec<::std::string::String>,
 }
 /// One policy of an API token: an effect (allow or deny), the permission groups it grants, and the resources it covers.
@@ -423,12 +423,12 @@ impl ::std::str::FromStr for TokenStatus {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TokenVerification {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     pub status: TokenStatus,
 }
@@ -449,26 +449,26 @@ pub struct UserToken {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<TokenCondition>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub issued_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub last_used_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub modified_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    #[serde(deserialize_with = "crate::tolerant::null_as_default")]
+    #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")]
     pub policies: ::std::vec::Vec<TokenPolicy>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<TokenStatus>,
@@ -479,11 +479,11 @@ pub struct UserTokenCreate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<TokenCondition>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     pub name: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     pub policies: ::std::vec::Vec<TokenPolicy>,
 }
@@ -511,22 +511,22 @@ pub struct UserTokenUpdate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<TokenCondition>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub issued_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub last_used_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub modified_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     pub name: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     pub policies: ::std::vec::Vec<TokenPolicy>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -558,26 +558,26 @@ pub struct UserTokenWithValue {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<TokenCondition>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub issued_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub last_used_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub modified_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    #[serde(default, deserialize_with = "crate::tolerant::option_date_time")]
+    #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    #[serde(deserialize_with = "crate::tolerant::null_as_default")]
+    #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")]
     pub policies: ::std::vec::Vec<TokenPolicy>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<TokenStatus>,

@@ -1,0 +1,13 @@
+//! fake-cloudflare's tests, one binary with a module per subject: each resource's behaviour,
+//! auth, pagination, faults, the request log, the spec's coverage and the binary itself.
+
+mod access;
+mod ai_search;
+mod auth;
+mod binary;
+mod common;
+mod faults;
+mod pagination;
+mod request_log;
+mod spec_coverage;
+mod user_tokens;

@@ -1,0 +1,24 @@
+//! The workspace's behaviour tests, one binary with a module per subject: the generated API
+//! (snapshots, models, every operation against a mock server), the client's runtime (decoding,
+//! retries, pagination, secrets), and `cf-tokens` against fake-cloudflare. Helpers they share
+//! live in the package's library (`tests/src/`).
+
+mod cli_access;
+mod cli_json;
+mod cli_setup;
+mod cli_usage;
+mod cli_user;
+mod decoding;
+mod from_env;
+mod generated_is_current;
+mod mock_helpers;
+mod models;
+mod operations_access_service_tokens;
+mod operations_ai_search_instances;
+mod operations_ai_search_tokens;
+mod operations_coverage;
+mod operations_user_tokens;
+mod pagination;
+mod retries;
+mod secrets;
+mod snapshots;

@@ -1,0 +1,45 @@
+//! `codegen/progenitor/`: progenitor's request-level client (it builds each request and decodes
+//! each response), its operations filed by area. `crate::runtime::call` drives it.
+
+use anyhow::Result;
+use quote::quote;
+
+use super::{Files, Input, idents};
+use crate::generate::split;
+
+pub fn emit(input: &Input<'_>, files: &mut Files) -> Result<()> {
+    let areas = input.operation_areas();
+    let modules = idents(&areas);
+    let common = &input.parts.progenitor_common;
+    files.emit(
+        "progenitor/mod.rs",
+        "progenitor's request-level client: builds each request and decodes each response.\n[`crate::Client`] drives it (see `runtime/call.rs`).",
+        quote! {
+            #![allow(dead_code, unused_imports, clippy::all)]
+            use super::types;
+            #(mod #modules;)*
+            #(#common)*
+        },
+    )?;
+    for area in areas {
+        let methods = input
+            .parts
+            .methods_by_area
+            .get(area)
+            .cloned()
+            .unwrap_or_default();
+        let block = split::operations_impl(&methods);
+        files.emit(
+            &format!("progenitor/{area}.rs"),
+            &input.area_doc(area),
+            quote! {
+                // `unused_mut`: the header map stays mutable in progenitor's code after the
+                // `api-version` header is taken out.
+                #![allow(unused_imports, unused_mut, clippy::all)]
+                use super::*;
+                #block
+            },
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,40 @@
+//! `codegen/types/`: the models, one file per area.
+
+use anyhow::Result;
+use quote::quote;
+
+use super::{Files, Input, idents};
+
+pub fn emit(input: &Input<'_>, files: &mut Files) -> Result<()> {
+    let areas = input.areas();
+    let modules = idents(&areas);
+    let common = &input.parts.types_common;
+    files.emit(
+        "types/mod.rs",
+        "The API's models, as Cloudflare sends and accepts them.",
+        quote! {
+            #(mod #modules;)*
+            #(pub use self::#modules::*;)*
+            #(#common)*
+        },
+    )?;
+    for area in areas {
+        let items = input
+            .parts
+            .types_by_area
+            .get(area)
+            .cloned()
+            .unwrap_or_default();
+        files.emit(
+            &format!("types/{area}.rs"),
+            &input.area_doc(area),
+            quote! {
+                #![allow(clippy::all)]
+                #[allow(unused_imports)]
+                use super::*;
+                #(#items)*
+            },
+        )?;
+    }
+    Ok(())
+}

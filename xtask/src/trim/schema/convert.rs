@@ -1,0 +1,377 @@
+//! Converting a flattened upstream schema into ours: facts kept, prose dropped, objects and
+//! string enums hoisted into named components.
+
+use serde_json::{Map, Value, json};
+
+use super::{
+    Component, Flat, Naming, Origins, SCHEMAS, Schemas, is_fact, merge_models, pascal_case,
+    split_use_site,
+};
+use crate::load::SpecError;
+use crate::overlay::Site;
+use crate::pointer::Pointer;
+
+impl Schemas<'_> {
+    /// Converts an upstream schema at `at` into ours: either an inline schema or a `$ref` to a
+    /// component named after `naming`. `site` says which fixes apply.
+    pub fn convert(
+        &mut self,
+        at: &Pointer,
+        schema: &Value,
+        naming: Naming,
+        site: Option<Site<'_>>,
+    ) -> Result<Value, SpecError> {
+        let Flat {
+            schema: mut flat,
+            mut origins,
+            targets,
+        } = self.flatten(at, schema)?;
+        let mut naming = naming;
+        if let Some(site) = &site {
+            for (i, fix) in self.overlay.fixes.iter().enumerate() {
+                if fix.matches(site) {
+                    if fix.replace.is_some() {
+                        // The overlay wrote this schema: its parts have no upstream place.
+                        origins = Origins::default();
+                    }
+                    fix.apply(&mut flat);
+                    if let Some(name) = &fix.name {
+                        naming = Naming::explicit(name.clone());
+                    }
+                    self.used_fixes[i] = true;
+                }
+            }
+        }
+        let depth = self.active.len();
+        self.active.extend(targets);
+        let result = self.convert_flat(at, &flat, &origins, naming);
+        self.active.truncate(depth);
+        result
+    }
+
+    fn convert_flat(
+        &mut self,
+        at: &Pointer,
+        flat: &Map<String, Value>,
+        origins: &Origins,
+        naming: Naming,
+    ) -> Result<Value, SpecError> {
+        if let Some(variants) = flat.get("anyOf").or_else(|| flat.get("oneOf")) {
+            return self.convert_union(at, flat, origins, variants, naming);
+        }
+        let type_ = flat.get("type").and_then(Value::as_str);
+        let is_object = type_ == Some("object") || flat.contains_key("properties");
+        if is_object && (flat.contains_key("properties") || naming.explicit) {
+            return self.convert_struct(at, flat, origins, naming);
+        }
+        if is_object {
+            let mut out = facts(flat);
+            if let Some(values) = typed_map_values(flat) {
+                let name = format!("{}Value", naming.name);
+                let doc = "One value of a map in [`{}`].".replace("{}", &naming.name);
+                let value = self.convert(
+                    &origins.additional(at),
+                    values,
+                    Naming::positional(name, doc),
+                    None,
+                )?;
+                out.insert("additionalProperties".into(), value);
+            }
+            return Ok(Value::Object(out));
+        }
+        if type_ == Some("array") || flat.contains_key("items") {
+            let mut out = facts(flat);
+            out.insert("type".into(), json!("array"));
+            if let Some(items) = flat.get("items") {
+                let name = format!("{}Item", naming.name);
+                let doc = naming
+                    .fallback_doc
+                    .clone()
+                    .unwrap_or_else(|| format!("An entry of [`{}`].", naming.name))
+                    .replacen("The ", "An entry of the ", 1);
+                let items = self.convert(
+                    &origins.items(at),
+                    items,
+                    Naming::positional(name, doc),
+                    None,
+                )?;
+                out.insert("items".into(), items);
+            }
+            return Ok(Value::Object(out));
+        }
+        let out = facts(flat);
+        let is_string_enum = out
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(|values| !values.is_empty() && values.iter().all(Value::is_string));
+        if is_string_enum {
+            let (use_site, model) = split_use_site(out);
+            let mut model = model;
+            model.insert("type".into(), json!("string"));
+            let reference = self.register(at, model, &naming)?;
+            return Ok(use_of(reference, use_site));
+        }
+        Ok(Value::Object(out))
+    }
+
+    fn convert_struct(
+        &mut self,
+        at: &Pointer,
+        flat: &Map<String, Value>,
+        origins: &Origins,
+        naming: Naming,
+    ) -> Result<Value, SpecError> {
+        let name = self.final_name(&naming.name);
+        let mut properties = Map::new();
+        let mut read_only = Vec::new();
+        if let Some(props) = flat.get("properties") {
+            let props_at = at.join("properties");
+            let props = props
+                .as_object()
+                .ok_or_else(|| self.error(&props_at, "`properties` must be an object"))?;
+            let mut sorted: Vec<_> = props.iter().collect();
+            sorted.sort_by(|a, b| a.0.cmp(b.0));
+            for (key, schema) in sorted {
+                let child_at = origins.property(at, key);
+                let child_naming = Naming::positional(
+                    format!("{name}{}", pascal_case(key)),
+                    format!("The `{key}` field of [`{name}`]."),
+                );
+                let site = Site::Property {
+                    model: &name,
+                    property: key,
+                };
+                let converted = self.convert(&child_at, schema, child_naming, Some(site))?;
+                if converted.get("readOnly") == Some(&Value::Bool(true)) {
+                    read_only.push(key.clone());
+                }
+                properties.insert(key.clone(), converted);
+            }
+        }
+        let mut model = Map::new();
+        model.insert("type".into(), json!("object"));
+        if !properties.is_empty() {
+            // A read-only property is never sent, so it cannot be required of a request body.
+            let mut required: Vec<String> = string_list(flat.get("required"))
+                .into_iter()
+                .filter(|k| properties.contains_key(k) && !read_only.contains(k))
+                .collect();
+            required.sort();
+            required.dedup();
+            if !required.is_empty() {
+                model.insert("required".into(), json!(required));
+            }
+            model.insert("properties".into(), Value::Object(properties));
+        }
+        if let Some(values) = typed_map_values(flat) {
+            let value_naming = Naming::positional(
+                format!("{name}Value"),
+                format!("One value of a map in [`{name}`]."),
+            );
+            let value = self.convert(&origins.additional(at), values, value_naming, None)?;
+            model.insert("additionalProperties".into(), value);
+        }
+        let (use_site, _) = split_use_site(facts(flat));
+        let reference = self.register(at, model, &Naming { name, ..naming })?;
+        Ok(use_of(reference, use_site))
+    }
+
+    fn convert_union(
+        &mut self,
+        at: &Pointer,
+        flat: &Map<String, Value>,
+        origins: &Origins,
+        variants: &Value,
+        naming: Naming,
+    ) -> Result<Value, SpecError> {
+        let keyword = if flat.contains_key("anyOf") {
+            "anyOf"
+        } else {
+            "oneOf"
+        };
+        let variants_at = origins.variants.clone().unwrap_or_else(|| at.join(keyword));
+        let list = variants
+            .as_array()
+            .ok_or_else(|| self.error(&variants_at, format!("`{keyword}` must be a list")))?;
+        // A union of single numbers (`anyOf: [{enum: [600]}, {enum: [1800]}]`) is one number
+        // with a set of allowed values; progenitor cannot type the union form.
+        let mut numbers = Vec::new();
+        for (i, variant) in list.iter().enumerate() {
+            let variant = self
+                .flatten(&variants_at.join(i.to_string()), variant)?
+                .schema;
+            match variant
+                .get("enum")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+            {
+                Some([n @ Value::Number(_)]) => numbers.push(n.clone()),
+                _ => break,
+            }
+        }
+        if !list.is_empty() && numbers.len() == list.len() {
+            let integral = numbers.iter().all(|n| n.is_i64() || n.is_u64());
+            let mut out = facts(flat);
+            out.insert(
+                "type".into(),
+                json!(if integral { "integer" } else { "number" }),
+            );
+            out.insert("enum".into(), Value::Array(numbers));
+            return Ok(Value::Object(out));
+        }
+        let name = self.final_name(&naming.name);
+        let mut converted = Vec::new();
+        for (i, variant) in list.iter().enumerate() {
+            let variant_naming = Naming::positional(
+                format!("{name}Variant{i}"),
+                format!("One of the forms of [`{name}`]."),
+            );
+            converted.push(self.convert(
+                &variants_at.join(i.to_string()),
+                variant,
+                variant_naming,
+                None,
+            )?);
+        }
+        let mut model = Map::new();
+        model.insert(keyword.into(), Value::Array(converted));
+        let (use_site, _) = split_use_site(facts(flat));
+        let reference = self.register(at, model, &Naming { name, ..naming })?;
+        Ok(use_of(reference, use_site))
+    }
+
+    /// Registers a model whose properties are already converted (envelopes built around them).
+    pub fn register_converted(
+        &mut self,
+        at: &Pointer,
+        model: Map<String, Value>,
+        naming: &Naming,
+    ) -> Result<Value, SpecError> {
+        let reference = self.register(at, model, naming)?;
+        Ok(use_of(reference, Map::new()))
+    }
+
+    /// The name a positional name becomes after the overlay's renames.
+    fn final_name(&mut self, name: &str) -> String {
+        match self.overlay.rename.get(name) {
+            Some(renamed) => {
+                self.used_renames.insert(name.to_string(), true);
+                renamed.clone()
+            }
+            None => name.to_string(),
+        }
+    }
+
+    /// Adds a component (merging it into one of the same name) and returns its reference.
+    fn register(
+        &mut self,
+        at: &Pointer,
+        model: Map<String, Value>,
+        naming: &Naming,
+    ) -> Result<String, SpecError> {
+        let name = self.final_name(&naming.name);
+        let renamed = name != naming.name;
+        match self.components.get_mut(&name) {
+            Some(existing) => {
+                let merged = merge_models(&existing.schema, &model).map_err(|conflict| {
+                    SpecError::at(
+                        &self.doc.file,
+                        at,
+                        format!(
+                            "cannot merge this schema into model `{name}` (first seen at {}): {conflict}; \
+                             give one of them another name in the overlay",
+                            existing.origin
+                        ),
+                    )
+                })?;
+                existing.schema = merged;
+                existing.explicit |= naming.explicit || renamed;
+            }
+            None => {
+                self.components.insert(
+                    name.clone(),
+                    Component {
+                        schema: model,
+                        explicit: naming.explicit || renamed,
+                        fallback_doc: naming.fallback_doc.clone(),
+                        origin: at.clone(),
+                    },
+                );
+            }
+        }
+        Ok(format!("{SCHEMAS}{name}"))
+    }
+}
+
+/// The schema of a map's values, when `additionalProperties` is one. `true`, `{}` and the like
+/// only say "other properties may appear", which every model of ours tolerates anyway.
+fn typed_map_values(flat: &Map<String, Value>) -> Option<&Value> {
+    let values = flat.get("additionalProperties")?;
+    let facts = values
+        .as_object()?
+        .keys()
+        .filter(|k| *k != "nullable" && is_fact(k))
+        .count();
+    let structural = [
+        "properties",
+        "items",
+        "$ref",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "additionalProperties",
+    ];
+    let has_structure = structural.iter().any(|k| values.get(*k).is_some());
+    (facts > 0 || has_structure).then_some(values)
+}
+
+/// The fact keywords of a schema.
+fn facts(flat: &Map<String, Value>) -> Map<String, Value> {
+    let mut out: Map<String, Value> = flat
+        .iter()
+        .filter(|(k, _)| is_fact(k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    strip_null_from_enum(&mut out);
+    out
+}
+
+/// `enum: [.., null]` is how upstream says "nullable"; progenitor turns a `null` value into `()`.
+fn strip_null_from_enum(schema: &mut Map<String, Value>) {
+    let Some(Value::Array(values)) = schema.get_mut("enum") else {
+        return;
+    };
+    if values.iter().any(Value::is_null) {
+        values.retain(|v| !v.is_null());
+        schema.insert("nullable".into(), json!(true));
+    }
+    if schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .is_some_and(Vec::is_empty)
+    {
+        schema.remove("enum");
+    }
+}
+
+/// A reference to a component, with use-site keywords if there are any.
+fn use_of(reference: String, use_site: Map<String, Value>) -> Value {
+    let reference = json!({ "$ref": reference });
+    if use_site.is_empty() {
+        return reference;
+    }
+    let mut out = use_site;
+    out.insert("allOf".into(), json!([reference]));
+    Value::Object(out)
+}
+
+fn string_list(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}

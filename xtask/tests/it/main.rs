@@ -1,0 +1,6 @@
+//! The trimmer and the generator driven end to end, as `cargo xtask` runs them: one test binary
+//! with a module per subject.
+
+mod bad_input;
+mod common;
+mod trim;
