@@ -42,13 +42,10 @@ struct UpstreamSubsetArgs {
     /// Directory to write upstream-subset.json to (somewhere under target/: it is never committed).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Cloudflare's published spec: .json, .json.gz or .yaml.
-    #[arg(
-        long,
-        value_name = "FILE",
-        default_value = "../shared/upstream/cloudflare-openapi-2026-08-17.json.gz"
-    )]
-    upstream: PathBuf,
+    /// Cloudflare's published spec [default: $CLOUDFLARE_UPSTREAM_DIR/cloudflare-openapi-2026-08-17.json.gz,
+    /// else ../shared/upstream]
+    #[arg(long, value_name = "FILE")]
+    upstream: Option<PathBuf>,
     /// Our trimmed spec, whose operations the subset keeps.
     #[arg(long, value_name = "FILE", default_value = "spec/openapi.json")]
     spec: PathBuf,
@@ -209,7 +206,11 @@ fn run_trim(args: &TrimArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
 fn run_upstream_subset(args: &UpstreamSubsetArgs, out: &mut dyn Write) -> Result<()> {
     let overlay = Overlay::load(&resolve(&args.overlay))?;
     let ours = load::load(&resolve(&args.spec))?;
-    let upstream = load::load(&resolve(&args.upstream))?;
+    let upstream = match &args.upstream {
+        Some(path) => resolve(path),
+        None => crate::workspace::upstream_dir().join(crate::workspace::CURRENT_UPSTREAM),
+    };
+    let upstream = load::load(&upstream)?;
     let subset = crate::upstream_subset::build(&ours.root, &overlay, &upstream)?;
     let dir = resolve(&args.out);
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;

@@ -4,18 +4,16 @@
 use std::io::Read;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
+
 use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-/// The repository root.
+/// The repository root (found from the current directory, as xtask finds it).
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the crate sits in the repository")
-        .to_path_buf()
+    xtask::workspace::repo_root()
 }
 
 /// Where the referees write what they build (the subset, Prism's logs): never committed.
@@ -67,16 +65,23 @@ fn tools_found() -> Result<Tools, String> {
     })
 }
 
-/// The tools, or `None` after a visible notice when they are missing locally. Under `CI=true`
-/// a missing tool fails the test: CI installs them (`.ci/run`).
+/// The tools and Cloudflare's spec, or `None` after a visible notice when one is missing
+/// locally. Under `CI=true` a missing one fails the test: CI installs them (`.ci/run`).
 pub fn tools(test: &str) -> Option<Tools> {
+    xtask::workspace::upstream_for_tests(xtask::workspace::CURRENT_UPSTREAM)?;
     match tools_found() {
         Ok(tools) => Some(tools),
         Err(why) if std::env::var("CI").is_ok_and(|v| v == "true") => {
             panic!("{test}: {why} (CI=true: the conformance referees must run)")
         }
         Err(why) => {
-            eprintln!("NOTICE: SKIPPED conformance test `{test}`: {why}");
+            // Straight to stderr: `eprintln!` is captured by the test harness, and the notice
+            // must be seen in a passing run.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped: conformance test `{test}`: {why}"
+            );
             None
         }
     }
@@ -102,9 +107,9 @@ pub fn subset() -> PathBuf {
             let overlay = xtask::overlay::Overlay::load(&root.join("spec/overlay.toml"))
                 .expect("loading the overlay");
             let upstream = xtask::load::load(
-                &root.join("../shared/upstream/cloudflare-openapi-2026-08-17.json.gz"),
+                &xtask::workspace::upstream_dir().join(xtask::workspace::CURRENT_UPSTREAM),
             )
-            .expect("loading Cloudflare's spec from ../shared/upstream/");
+            .expect("loading Cloudflare's spec");
             let spec = xtask::upstream_subset::build(our_spec(), &overlay, &upstream)
                 .expect("building the upstream subset");
             let file = work_dir().join(xtask::upstream_subset::FILE);
