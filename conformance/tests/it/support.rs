@@ -137,8 +137,6 @@ pub struct SpecOperation {
     pub path: String,
     /// The auth styles its security allows.
     pub auth: Vec<AuthStyle>,
-    /// The `maximum` of its `page` parameter, if any.
-    pub max_page: Option<u64>,
 }
 
 /// Every operation of `spec/openapi.json`, sorted by id.
@@ -167,18 +165,11 @@ pub fn operations() -> Vec<SpecOperation> {
             }
             auth.sort();
             auth.dedup();
-            let max_page = op["parameters"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .find(|p| p["name"] == "page")
-                .and_then(|p| p["schema"]["maximum"].as_u64());
             out.push(SpecOperation {
                 id: id.to_string(),
                 method: method.to_uppercase(),
                 path: path.clone(),
                 auth,
-                max_page,
             });
         }
     }
