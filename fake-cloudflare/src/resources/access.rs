@@ -134,7 +134,7 @@ fn parse_duration(s: &str) -> Result<Option<Duration>, ApiError> {
         rest = &rest[number + unit..];
     }
     // Positive, and no more than a duration can hold.
-    if !(nanos >= 1.0 && nanos < 9e18) {
+    if !(1.0..9e18).contains(&nanos) {
         return Err(bad());
     }
     Ok(Some(Duration::nanoseconds(nanos.round() as i64)))
