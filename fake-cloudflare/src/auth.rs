@@ -34,7 +34,7 @@ pub fn identify(headers: &HeaderMap, credentials: &Credentials, tokens: &UserTok
             scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
         });
         return match bearer {
-            Some("") | None => AuthUsed::Invalid,
+            Some("") | None => AuthUsed::Malformed,
             Some(token) if token == credentials.bootstrap_token => AuthUsed::Bootstrap,
             Some(token) => match tokens.id_by_value(token) {
                 Some(id) => AuthUsed::UserToken { id: id.to_owned() },
@@ -53,7 +53,7 @@ pub fn identify(headers: &HeaderMap, credentials: &Credentials, tokens: &UserTok
             }
             _ => AuthUsed::Invalid,
         },
-        _ => AuthUsed::Invalid,
+        _ => AuthUsed::Malformed,
     }
 }
 
@@ -67,6 +67,7 @@ pub fn authorize(
     let verify = op == Operation::UserTokensVerify;
     match auth {
         AuthUsed::None => Err(ApiError::unauthenticated()),
+        AuthUsed::Malformed => Err(ApiError::malformed_auth()),
         AuthUsed::Invalid if verify => Err(ApiError::invalid_api_token()),
         AuthUsed::Invalid => Err(ApiError::unauthenticated()),
         AuthUsed::EmailKey { .. } if op.takes_only_api_tokens() => Err(ApiError::token_only()),

@@ -11,6 +11,9 @@ pub struct ApiError {
     pub status: u16,
     pub code: i64,
     pub message: String,
+    /// Where in the request the problem is, as AI Search's errors say (`["body", "name"]`);
+    /// shown only by the operations whose errors carry a `path`.
+    pub path: Option<Vec<String>>,
 }
 
 impl ApiError {
@@ -19,7 +22,14 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            path: None,
         }
+    }
+
+    /// The same error, about body field `field`.
+    pub fn at_field(mut self, field: &str) -> Self {
+        self.path = Some(vec!["body".to_owned(), field.to_owned()]);
+        self
     }
 
     pub fn invalid(message: impl Into<String>) -> Self {
@@ -36,6 +46,11 @@ impl ApiError {
 
     pub fn unauthenticated() -> Self {
         Self::new(401, 10000, "Authentication error")
+    }
+
+    /// Credential headers that cannot be read, as Cloudflare answers them.
+    pub fn malformed_auth() -> Self {
+        Self::new(400, 6003, "Invalid request headers")
     }
 
     pub fn invalid_api_token() -> Self {
@@ -68,7 +83,11 @@ impl ApiError {
 
     /// The error envelope for this error.
     pub fn body(&self) -> Value {
-        error_body(self.code, &self.message)
+        let mut body = error_body(self.code, &self.message);
+        if let Some(path) = &self.path {
+            body["errors"][0]["path"] = json!(path);
+        }
+        body
     }
 }
 

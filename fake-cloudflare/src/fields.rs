@@ -24,7 +24,7 @@ fn present<'a>(obj: &'a Object, name: &str) -> Option<&'a Value> {
 }
 
 fn wrong_type(name: &str, expected: &str) -> ApiError {
-    ApiError::invalid(format!("field {name} must be {expected}"))
+    ApiError::invalid(format!("field {name} must be {expected}")).at_field(name)
 }
 
 pub fn opt_str<'a>(obj: &'a Object, name: &str) -> Result<Option<&'a str>, ApiError> {
@@ -34,7 +34,8 @@ pub fn opt_str<'a>(obj: &'a Object, name: &str) -> Result<Option<&'a str>, ApiEr
 }
 
 pub fn req_str<'a>(obj: &'a Object, name: &str) -> Result<&'a str, ApiError> {
-    opt_str(obj, name)?.ok_or_else(|| ApiError::invalid(format!("field {name} is required")))
+    opt_str(obj, name)?
+        .ok_or_else(|| ApiError::invalid(format!("field {name} is required")).at_field(name))
 }
 
 /// A required string that is neither empty nor longer than `max` characters.
@@ -42,9 +43,10 @@ pub fn name(obj: &Object, field: &str, max: usize) -> Result<String, ApiError> {
     let value = req_str(obj, field)?;
     let len = value.chars().count();
     if len == 0 || len > max {
-        return Err(ApiError::invalid(format!(
-            "field {field} must have 1 to {max} characters"
-        )));
+        return Err(
+            ApiError::invalid(format!("field {field} must have 1 to {max} characters"))
+                .at_field(field),
+        );
     }
     Ok(value.to_owned())
 }

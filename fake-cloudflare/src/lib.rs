@@ -24,8 +24,13 @@
 //! - Auth: `Authorization: Bearer` with the bootstrap token or the current value of a user token
 //!   created in the fake (not deleted, not disabled, not expired, past its `not_before`), or
 //!   `X-Auth-Email` and `X-Auth-Key` equal to the configured ones. Missing or unknown credentials
-//!   get 401 (code 10000); the user token operations refuse an email and key with 403 (code
-//!   9109). Identity only: token policies are stored and shown, not enforced.
+//!   get 401 (code 10000), unreadable ones (another scheme than Bearer, half of an email and key)
+//!   400 (code 6003); the user token operations refuse an email and key with 403 (code 9109).
+//!   Identity only: token policies are stored and shown, not enforced.
+//! - AI Search answers as Cloudflare's AI Search guides show: timestamps like
+//!   `2025-12-25 01:52:28` (UTC, no zone), list items with every field the list's schema
+//!   requires (`null` where unset), an empty result for a token delete, and errors with a
+//!   `path` (`["body", "name"]`, or empty).
 //! - Pagination: `page` from 1 and `per_page` within the spec's bounds (user tokens 5..=50,
 //!   default 20; AI Search 1..=100, default 20, tokens' `page` at most 100; Access 1..=1000,
 //!   default 1000). Values out of bounds are rejected with 400, not clamped. Lists keep creation
@@ -38,6 +43,7 @@
 //!   | status | code  | when |
 //!   | ------ | ----- | ---- |
 //!   | 400    | 1001  | a body field or query parameter is missing or invalid (also `per_page` out of bounds) |
+//!   | 400    | 6003  | credential headers that cannot be read ("Invalid request headers") |
 //!   | 400    | 6007  | the body is not JSON |
 //!   | 400    | 7002  | AI Search: `cf_api_id`/`cf_api_key` are not a usable user token and its current value, or `token_id` is not a token of the account |
 //!   | 401    | 1000  | `GET /user/tokens/verify` with an unknown token ("Invalid API Token") |
@@ -46,7 +52,8 @@
 //!   | 404    | 7000  | no operation has this path (also an `accounts_or_zones` other than `accounts`/`zones`) |
 //!   | 404    | 7003  | the path names an object that does not exist |
 //!   | 405    | 7001  | the path exists but not with this method |
-//!   | 409    | 1009  | an AI Search instance id already taken, or an AI Search token still used by instances |
+//!   | 400    | 1009  | an AI Search instance id already taken (the create's documented refusal) |
+//!   | 409    | 1009  | an AI Search token still used by instances |
 //!   | 429    | 971   | an injected rate limit |
 //! - Faults: see [`faults`].
 

@@ -22,9 +22,11 @@ pub enum AuthUsed {
     UserToken { id: String },
     /// The configured email and key.
     EmailKey { email: String },
-    /// Credentials the fake does not know (wrong, rolled or deleted tokens, another scheme, or
-    /// only half of an email and key).
+    /// Credentials the fake does not know (wrong, rolled or deleted tokens, a wrong key).
     Invalid,
+    /// Credential headers that cannot be read: another scheme than Bearer, an empty token, or
+    /// only half of an email and key.
+    Malformed,
 }
 
 /// One request the server received.

@@ -33,6 +33,25 @@ enum Command {
     Changes(ChangesArgs),
     /// Time trim and generate, and measure the generated crate (see xtask/src/bench.rs).
     Bench(BenchArgs),
+    /// Cut Cloudflare's spec down to our operations, schemas verbatim, for the conformance referees.
+    UpstreamSubset(UpstreamSubsetArgs),
+}
+
+#[derive(Args)]
+struct UpstreamSubsetArgs {
+    /// Directory to write upstream-subset.json to (somewhere under target/: it is never committed).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Cloudflare's published spec [default: $CLOUDFLARE_UPSTREAM_DIR/cloudflare-openapi-2026-08-17.json.gz,
+    /// else ../shared/upstream]
+    #[arg(long, value_name = "FILE")]
+    upstream: Option<PathBuf>,
+    /// Our trimmed spec, whose operations the subset keeps.
+    #[arg(long, value_name = "FILE", default_value = "spec/openapi.json")]
+    spec: PathBuf,
+    /// The overlay that names each operation's upstream path and method.
+    #[arg(long, value_name = "FILE", default_value = "spec/overlay.toml")]
+    overlay: PathBuf,
 }
 
 #[derive(Args)]
@@ -121,6 +140,7 @@ where
             };
             crate::bench::run(&crate::repo_root(), &options, out)
         }
+        Command::UpstreamSubset(args) => run_upstream_subset(&args, out),
     };
     match result {
         Ok(()) => 0,
@@ -180,6 +200,24 @@ fn run_trim(args: &TrimArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
             crate::changes::compare(&replaced, &trimmed.spec).render_text()
         )?;
     }
+    Ok(())
+}
+
+fn run_upstream_subset(args: &UpstreamSubsetArgs, out: &mut dyn Write) -> Result<()> {
+    let overlay = Overlay::load(&resolve(&args.overlay))?;
+    let ours = load::load(&resolve(&args.spec))?;
+    let upstream = match &args.upstream {
+        Some(path) => resolve(path),
+        None => crate::workspace::upstream_dir().join(crate::workspace::CURRENT_UPSTREAM),
+    };
+    let upstream = load::load(&upstream)?;
+    let subset = crate::upstream_subset::build(&ours.root, &overlay, &upstream)?;
+    let dir = resolve(&args.out);
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let file = dir.join(crate::upstream_subset::FILE);
+    std::fs::write(&file, crate::upstream_subset::render(&subset))
+        .with_context(|| format!("writing {}", file.display()))?;
+    writeln!(out, "{}: written", file.display())?;
     Ok(())
 }
 

@@ -11,6 +11,7 @@ pub mod overlay;
 pub mod pointer;
 pub mod sink;
 pub mod trim;
+pub mod upstream_subset;
 pub mod workspace;
 
 pub use workspace::repo_root;

@@ -103,7 +103,7 @@ pub async fn instances(
                     output::shown(instance.type_.as_ref()),
                     output::text(instance.source.as_deref()),
                     output::text(instance.status.as_deref()),
-                    output::shown(instance.token_id),
+                    output::shown(instance.token_id.as_ref()),
                 ]);
             }
             Ok(table.print(context.out, "no AI Search instances")?)
@@ -142,7 +142,7 @@ pub fn show_instance(out: &mut dyn Write, instance: &AiSearchInstance) -> std::i
             ("type", output::shown(instance.type_.as_ref())),
             ("source", output::text(instance.source.as_deref())),
             ("status", output::text(instance.status.as_deref())),
-            ("token", output::shown(instance.token_id)),
+            ("token", output::shown(instance.token_id.as_ref())),
             ("created", output::time(instance.created_at)),
             ("modified", output::time(instance.modified_at)),
         ],

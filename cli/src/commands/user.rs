@@ -75,7 +75,11 @@ pub async fn tokens(context: &mut Context<'_>, command: UserTokensCommand) -> Re
             if context.json() {
                 return Ok(output::json(context.out, &deleted)?);
             }
-            Ok(writeln!(context.out, "deleted API token {}", deleted.id)?)
+            Ok(writeln!(
+                context.out,
+                "deleted API token {}",
+                deleted.id.as_deref().unwrap_or(&id)
+            )?)
         }
     }
 }
@@ -121,7 +125,13 @@ fn refusal(
     for registration in registrations {
         let users: Vec<&str> = instances
             .iter()
-            .filter(|i| i.token_id.is_some() && i.token_id == registration.id)
+            .filter(|i| {
+                let uses = i
+                    .token_id
+                    .as_deref()
+                    .and_then(|t| t.parse::<uuid::Uuid>().ok());
+                uses.is_some() && uses == registration.id
+            })
             .map(|i| i.id.as_str())
             .collect();
         message.push_str(&format!(

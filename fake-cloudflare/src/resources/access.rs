@@ -96,38 +96,48 @@ impl ServiceToken {
     }
 }
 
-/// Reads a Go-style duration (`8760h`, `1h30m`, `90s`) or `forever` (none).
+/// Reads a Go duration (`8760h`, `1h30m`, `1.5h`, `90s`, `250ms`, `10us`, `10µs`, `5ns`) or
+/// `forever` (none): the units Cloudflare's docs list for `duration`.
 fn parse_duration(s: &str) -> Result<Option<Duration>, ApiError> {
     if s == "forever" {
         return Ok(None);
     }
     let bad = || {
         ApiError::invalid(format!(
-            "duration must be like 8760h, 1h30m or forever, got {s:?}"
+            "duration must be like 8760h, 1h30m, 90s, 250ms or forever (units ns, us, ms, s, m, h), got {s:?}"
         ))
+        .at_field("duration")
     };
-    let mut total = Duration::zero();
+    let mut nanos: f64 = 0.0;
     let mut rest = s;
     while !rest.is_empty() {
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        let amount: i64 = rest[..digits].parse().map_err(|_| bad())?;
-        let unit_len = rest[digits..]
+        let number = rest
             .bytes()
-            .take_while(u8::is_ascii_alphabetic)
+            .take_while(|b| b.is_ascii_digit() || *b == b'.')
             .count();
-        let part = match &rest[digits..digits + unit_len] {
-            "h" => Duration::try_hours(amount),
-            "m" => Duration::try_minutes(amount),
-            "s" => Duration::try_seconds(amount),
-            _ => None,
+        let amount: f64 = rest[..number].parse().map_err(|_| bad())?;
+        let unit = rest[number..]
+            .char_indices()
+            .take_while(|(_, c)| c.is_alphabetic())
+            .last()
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let scale = match &rest[number..number + unit] {
+            "ns" => 1.0,
+            "us" | "µs" | "μs" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" => 60e9,
+            "h" => 3600e9,
+            _ => return Err(bad()),
         };
-        total = part.and_then(|p| total.checked_add(&p)).ok_or_else(bad)?;
-        rest = &rest[digits + unit_len..];
+        nanos += amount * scale;
+        rest = &rest[number + unit..];
     }
-    if total <= Duration::zero() {
+    // Positive, and no more than a duration can hold.
+    if !(1.0..9e18).contains(&nanos) {
         return Err(bad());
     }
-    Ok(Some(total))
+    Ok(Some(Duration::nanoseconds(nanos.round() as i64)))
 }
 
 fn expiry(from: DateTime<Utc>, duration: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
@@ -332,7 +342,32 @@ mod tests {
             Some(Duration::seconds(5405))
         );
         assert_eq!(parse_duration("forever").unwrap(), None);
-        for bad in ["", "0h", "h", "5d", "1.5h", "-1h", "99999999999999999999h"] {
+        assert_eq!(parse_duration("1.5h").unwrap(), Some(Duration::minutes(90)));
+        for (text, seconds) in [
+            ("90000000000ns", 90),
+            ("90000000us", 90),
+            ("90000000µs", 90),
+            ("90000ms", 90),
+            ("90s", 90),
+            ("2m", 120),
+        ] {
+            assert_eq!(
+                parse_duration(text).unwrap(),
+                Some(Duration::seconds(seconds)),
+                "{text}"
+            );
+        }
+        for bad in [
+            "",
+            "0h",
+            "h",
+            "5d",
+            "-1h",
+            "1x",
+            "99999999999999999999h",
+            "5 days",
+            "0.1ns",
+        ] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
     }

@@ -8,7 +8,7 @@ use super::user_tokens::UserTokens;
 use super::{Call, instance_fields};
 use crate::envelope::{ApiError, Reply};
 use crate::fields::{self, Object};
-use crate::ids::{self, timestamp};
+use crate::ids::{self, ai_search_timestamp as timestamp};
 use crate::pagination;
 
 #[derive(Clone, Debug)]
@@ -289,7 +289,9 @@ impl AiSearch {
                 "the token is still used by instances {users:?}"
             )));
         }
-        Ok(Reply::ok(self.tokens.remove(i).view()))
+        self.tokens.remove(i);
+        // AI Search answers a delete with an empty result (its schema allows nothing else).
+        Ok(Reply::ok(json!({})))
     }
 
     pub fn list_instances(&self, call: &Call) -> Result<Reply, ApiError> {
@@ -307,7 +309,7 @@ impl AiSearch {
                     .as_ref()
                     .is_none_or(|s| i.id().to_lowercase().contains(s))
             })
-            .map(|i| Value::Object(i.fields.clone()))
+            .map(|i| instance_fields::listed(&i.fields))
             .collect();
         // Creation order is the order of `created_at`; the spec's default direction is newest first.
         if !ascending {
@@ -321,20 +323,29 @@ impl AiSearch {
         let body = fields::object(call.body, false)?;
         let id = fields::req_str(&body, "id")?;
         check_instance_id(id)?;
-        let token_id = fields::req_str(&body, "token_id")?;
-        self.check_token_ref(account, token_id)?;
+        // Optional: a website needs no token, and Cloudflare's guide leaves it out.
+        let token_id = fields::opt_str(&body, "token_id")?;
+        if let Some(token_id) = token_id {
+            self.check_token_ref(account, token_id)?;
+        }
         let settings = instance_fields::settings(&body, true)?;
+        // The spec documents 400 (not 409) as the create's refusal.
         if self.instance_index(account, id).is_ok() {
-            return Err(ApiError::conflict(format!(
-                "an AI Search instance with id {id:?} already exists"
-            )));
+            return Err(ApiError::new(
+                400,
+                1009,
+                format!("an AI Search instance with id {id:?} already exists"),
+            )
+            .at_field("id"));
         }
         let mut fields = instance_fields::defaults();
         fields.extend(settings);
         let now = json!(timestamp(call.now));
         let actor = json!(call.actor());
         fields.insert("id".into(), json!(id));
-        fields.insert("token_id".into(), json!(token_id));
+        if let Some(token_id) = token_id {
+            fields.insert("token_id".into(), json!(token_id));
+        }
         fields.insert("created_at".into(), now.clone());
         fields.insert("modified_at".into(), now);
         fields.insert("created_by".into(), actor.clone());
@@ -343,14 +354,16 @@ impl AiSearch {
             account: account.clone(),
             fields,
         };
-        let view = Value::Object(instance.fields.clone());
+        let view = instance_fields::single(&instance.fields);
         self.instances.push(instance);
         Ok(Reply::created(view))
     }
 
     pub fn get_instance(&self, call: &Call) -> Result<Reply, ApiError> {
         let i = self.instance_index(&call.params.owner, &call.params.id)?;
-        Ok(Reply::ok(Value::Object(self.instances[i].fields.clone())))
+        Ok(Reply::ok(instance_fields::single(
+            &self.instances[i].fields,
+        )))
     }
 
     pub fn update_instance(&mut self, call: &Call) -> Result<Reply, ApiError> {
@@ -368,11 +381,13 @@ impl AiSearch {
         fields.extend(settings);
         fields.insert("modified_at".into(), json!(timestamp(call.now)));
         fields.insert("modified_by".into(), json!(call.actor()));
-        Ok(Reply::ok(Value::Object(fields.clone())))
+        Ok(Reply::ok(instance_fields::single(fields)))
     }
 
     pub fn delete_instance(&mut self, call: &Call) -> Result<Reply, ApiError> {
         let i = self.instance_index(&call.params.owner, &call.params.id)?;
-        Ok(Reply::ok(Value::Object(self.instances.remove(i).fields)))
+        Ok(Reply::ok(instance_fields::single(
+            &self.instances.remove(i).fields,
+        )))
     }
 }

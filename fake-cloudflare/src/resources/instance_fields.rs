@@ -214,6 +214,11 @@ pub fn defaults() -> Object {
         "cache_ttl": 172800,
         "chunk": true,
         "chunk_overlap": 10,
+        "chunk_size": 256,
+        "custom_metadata": [],
+        "metadata": {},
+        "namespace": "default",
+        "public_endpoint_params": {},
         "enable": true,
         "engine_version": 3,
         "fusion_method": "rrf",
@@ -233,4 +238,58 @@ pub fn defaults() -> Object {
         Value::Object(map) => map,
         _ => Object::new(),
     }
+}
+
+/// The fields the list's schema requires although they may be null: an instance that has none
+/// is listed with `null` for each (the single-instance answers leave them out).
+const LISTED_NULLABLE: &[&str] = &[
+    "ai_gateway_id",
+    "ai_search_model",
+    "cache_threshold",
+    "created_by",
+    "embedding_model",
+    "indexing_options",
+    "last_activity",
+    "modified_by",
+    "public_endpoint_id",
+    "reranking_model",
+    "retrieval_options",
+    "rewrite_model",
+    "source",
+    "source_params",
+    "summarization_model",
+    "system_prompt_ai_search",
+    "system_prompt_index_summarization",
+    "system_prompt_rewrite_query",
+    "token_id",
+    "type",
+];
+
+/// Fields the single-instance answers' schemas do not let be null: left out when null.
+const NEVER_NULL_IN_ONE: &[&str] = &[
+    "token_id",
+    "cache_threshold",
+    "chunk_size",
+    "chunk_overlap",
+    "score_threshold",
+    "max_num_results",
+    "public_endpoint_params",
+    "metadata",
+    "custom_metadata",
+];
+
+/// An instance as the list shows it: every field the list's schema requires.
+pub fn listed(fields: &Object) -> Value {
+    let mut out = fields.clone();
+    for name in LISTED_NULLABLE {
+        out.entry(name.to_string()).or_insert(Value::Null);
+    }
+    Value::Object(out)
+}
+
+/// An instance as get, create, update and delete show it.
+pub fn single(fields: &Object) -> Value {
+    let mut out = fields.clone();
+    out.retain(|name, value| !(value.is_null() && NEVER_NULL_IN_ONE.contains(&name.as_str())));
+    Value::Object(out)
 }

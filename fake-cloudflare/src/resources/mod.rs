@@ -44,8 +44,21 @@ pub struct State {
 }
 
 impl State {
-    /// Carries out `op`.
+    /// Carries out `op`. AI Search's errors carry a `path` (empty when the problem is not one
+    /// field's); the others have Cloudflare's classic shape, without one.
     pub fn dispatch(&mut self, op: Operation, call: &Call) -> Result<Reply, ApiError> {
+        let ai_search = op.id().starts_with("ai_search_");
+        self.carry_out(op, call).map_err(|mut e| {
+            e.path = if ai_search {
+                Some(e.path.unwrap_or_default())
+            } else {
+                None
+            };
+            e
+        })
+    }
+
+    fn carry_out(&mut self, op: Operation, call: &Call) -> Result<Reply, ApiError> {
         use Operation::*;
         match op {
             UserTokensList => self.user_tokens.list(call),

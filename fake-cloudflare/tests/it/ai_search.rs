@@ -55,7 +55,11 @@ async fn token_crud_never_shows_the_key() {
 
     let deleted = api.delete(&format!("{}/{id}", tokens())).await;
     assert_eq!(deleted.status, 200);
-    assert_eq!(deleted.result()["id"], id.as_str());
+    assert_eq!(
+        deleted.result(),
+        &json!({}),
+        "AI Search answers a delete with {{}}"
+    );
     assert_error(&api.get(&format!("{}/{id}", tokens())).await, 404, 7003);
     assert!(api.server.ai_search_tokens(ACCOUNT).is_empty());
 }
@@ -143,7 +147,7 @@ async fn instance_crud() {
     let duplicate = api
         .post(&instances(), json!({ "id": "docs", "token_id": token_id }))
         .await;
-    assert_error(&duplicate, 409, 1009);
+    assert_error(&duplicate, 400, 1009);
 
     let updated = api
         .put(
@@ -172,14 +176,16 @@ async fn instance_crud() {
 }
 
 #[tokio::test]
-async fn instance_create_needs_a_token_of_the_account() {
+async fn instance_create_takes_only_a_token_of_the_account() {
     let api = Api::start().await;
     let token_id = api.create_ai_search_token("t").await;
-    assert_error(
-        &api.post(&instances(), json!({ "id": "a" })).await,
-        400,
-        1001,
-    );
+    // Without a token (a website needs none): created, and listed with `token_id: null`.
+    let website = json!({ "id": "web", "type": "web-crawler", "source": "example.com" });
+    let created = api.post(&instances(), website).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert!(created.result().get("token_id").is_none());
+    let listed = api.get(&instances()).await;
+    assert_eq!(listed.result()[0]["token_id"], serde_json::Value::Null);
     let unknown = json!({ "id": "a", "token_id": uuid::Uuid::nil().to_string() });
     assert_error(&api.post(&instances(), unknown).await, 400, 7002);
     let elsewhere = api
@@ -208,7 +214,13 @@ async fn instance_create_needs_a_token_of_the_account() {
     assert_error(&api.post(&instances(), bad_setting).await, 400, 1001);
     let bad_type = json!({ "id": "a", "token_id": token_id, "cache": "yes" });
     assert_error(&api.post(&instances(), bad_type).await, 400, 1001);
-    assert!(api.server.ai_search_instances(ACCOUNT).is_empty());
+    let ids: Vec<_> = api
+        .server
+        .ai_search_instances(ACCOUNT)
+        .iter()
+        .map(|i| i["id"].clone())
+        .collect();
+    assert_eq!(ids, [json!("web")], "only the website instance was created");
 }
 
 #[tokio::test]
@@ -271,4 +283,40 @@ async fn instance_list_order_and_filters() {
         400,
         1001,
     );
+}
+
+#[tokio::test]
+async fn ai_search_answers_as_its_guides_and_schemas_show() {
+    let api = Api::start().await;
+    let token_id = api.create_ai_search_token("t").await;
+    let created = api
+        .post(&instances(), json!({ "id": "docs", "token_id": token_id }))
+        .await;
+    // Timestamps like `2025-12-25 01:52:28`: a space, no zone.
+    let at = created.result()["created_at"].as_str().unwrap().to_string();
+    assert_eq!(at.len(), 19, "{at}");
+    assert!(
+        chrono::NaiveDateTime::parse_from_str(&at, "%Y-%m-%d %H:%M:%S").is_ok(),
+        "{at}"
+    );
+    // A list item has every field the list's schema requires, null where unset.
+    let listed = api.get(&instances()).await;
+    let item = listed.result()[0].as_object().unwrap();
+    for field in [
+        "namespace",
+        "embedding_model",
+        "public_endpoint_id",
+        "source",
+        "type",
+    ] {
+        assert!(item.contains_key(field), "{field} is listed");
+    }
+    assert_eq!(item["public_endpoint_id"], serde_json::Value::Null);
+    // Errors carry a `path`: the field's, or empty.
+    let missing = api.post(&instances(), json!({})).await;
+    assert_error(&missing, 400, 1001);
+    assert_eq!(missing.json["errors"][0]["path"], json!(["body", "id"]));
+    let unknown = api.get(&format!("{}/nope", instances())).await;
+    assert_error(&unknown, 404, 7003);
+    assert_eq!(unknown.json["errors"][0]["path"], json!([]));
 }

@@ -57,7 +57,7 @@ async fn unknown_bearer_token_is_401_and_verify_says_invalid_token() {
             .header("authorization", "Basic abc"),
     )
     .await;
-    assert_error(&answer, 401, 10000);
+    assert_error(&answer, 400, 6003);
 }
 
 #[tokio::test]
@@ -91,7 +91,7 @@ async fn email_and_key_work_where_the_spec_allows_them() {
     .await;
     assert_error(&answer, 401, 10000);
     let answer = Api::send(api.http.get(&ai).header("X-Auth-Email", EMAIL)).await;
-    assert_error(&answer, 401, 10000);
+    assert_error(&answer, 400, 6003);
 }
 
 #[tokio::test]

@@ -24,6 +24,9 @@ pub enum ErrorKind {
     Config,
     /// The request could not be built from the arguments given.
     InvalidRequest,
+    /// A list could not be read to its end: a page repeated the one before it, or items remain
+    /// past the last page the API serves.
+    Pagination,
 }
 
 /// Why a call failed, with everything Cloudflare said about it.
@@ -191,6 +194,7 @@ impl fmt::Display for Error {
             ErrorKind::Transport => f.write_str(": no answer")?,
             ErrorKind::Config => f.write_str(": not configured")?,
             ErrorKind::InvalidRequest => f.write_str(": invalid request")?,
+            ErrorKind::Pagination => f.write_str(": the list could not be read to its end")?,
         }
         if let Some(status) = self.0.status {
             write!(f, " (HTTP {status})")?;

@@ -9,9 +9,9 @@ use httpmock::MockServer;
 const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 
 /// The user's code under test: which registered token an instance uses, if the instance exists.
-async fn token_of(cf: &Client, instance: &str) -> cloudflare_tokens::Result<Option<uuid::Uuid>> {
+async fn token_of(cf: &Client, instance: &str) -> cloudflare_tokens::Result<Option<String>> {
     match cf.ai_search_instances_get(ACCOUNT, instance).await {
-        Ok(found) => Ok(found.token_id),
+        Ok(found) => Ok(found.into_result().token_id),
         Err(e) if e.status().is_some_and(|s| s.as_u16() == 404) => Ok(None),
         Err(e) => Err(e),
     }
@@ -40,9 +40,9 @@ fn client(server: &MockServer) -> Client {
 #[tokio::test]
 async fn typed_mocks_answer_for_an_operation() {
     let server = MockServer::start_async().await;
-    let token: uuid::Uuid = "f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b".parse().unwrap();
+    let token = "f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b".to_string();
     let instance = types::AiSearchInstance {
-        token_id: Some(token),
+        token_id: Some(token.clone()),
         ..types::AiSearchInstance::new("docs")
     };
     let found = server.ai_search_instances_get(|when, then| {

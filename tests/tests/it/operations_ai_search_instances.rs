@@ -69,7 +69,7 @@ fn assert_instance(instance: &AiSearchInstance, id: &str) {
     let params = instance.source_params.as_ref().expect("source params");
     assert_eq!(params.prefix.as_deref(), Some("docs/"));
     assert_eq!(params.include_items, ["**/*.md"]);
-    assert_eq!(instance.token_id, Some(token_uuid()));
+    assert_eq!(instance.token_id.as_deref(), Some(TOKEN_UUID));
     assert_eq!(instance.namespace.as_deref(), Some("default"));
     assert_eq!(instance.status.as_deref(), Some("ready"));
     assert_eq!(instance.enable, Some(true));

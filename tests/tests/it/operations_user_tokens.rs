@@ -699,7 +699,7 @@ async fn delete_returns_the_deleted_id() {
         .await;
     mock.assert_async().await;
     let deleted = deleted.expect("delete succeeds");
-    assert_eq!(deleted.id, TOKEN_ID);
+    assert_eq!(deleted.id.as_deref(), Some(TOKEN_ID));
     assert_meta(deleted.messages(), deleted.request_id());
 }
 

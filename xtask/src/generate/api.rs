@@ -61,6 +61,11 @@ impl Operation {
     pub fn max_per_page(&self) -> Option<u64> {
         self.with_role(Role::PerPage)?.maximum
     }
+
+    /// The largest page number the API accepts, where the spec sets one.
+    pub fn max_page(&self) -> Option<u64> {
+        self.with_role(Role::Page)?.maximum
+    }
 }
 
 pub struct Api {

@@ -256,16 +256,36 @@ fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
             let all = format_ident!("{}_all", op.id);
             let item = vec_item(&result).context("paged operations return lists")?;
             let max = u32::try_from(op.max_per_page().unwrap_or(100)).unwrap_or(u32::MAX);
+            let max_page = match op.max_page() {
+                Some(page) => {
+                    let page = u32::try_from(page).unwrap_or(u32::MAX);
+                    quote! { ::std::option::Option::Some(#page) }
+                }
+                None => quote! { ::std::option::Option::None },
+            };
+            let cap = match op.max_page() {
+                Some(page) => format!(
+                    " The API serves at most {page} pages: when items remain past page {page}, the stream ends with an \
+                     error of kind `Pagination`."
+                ),
+                None => String::new(),
+            };
             let doc = format!(
                 " Every item of [`Client::{id}`](crate::Client::{id}), fetched one page at a time as the stream is \
-                 read (`{per_page}` defaults to {max}, the most the API allows). It stops after the last page, without \
-                 asking for an empty one, and ends after the first error."
+                 read (`{per_page}` defaults to {max}, the most the API allows). It stops after an empty or short page, \
+                 at `total_pages` or `total_count`, and ends after the first error (a page repeating the one before \
+                 it is one).{cap}"
             );
             Some(quote! {
                 #[doc = #doc]
                 pub fn #all<'a>(&'a self, #(#stream_args,)* query: #query_name) -> impl ::futures::Stream<Item = crate::Result<#item>> + 'a {
-                    let per_page = query.#per_page.unwrap_or(#max);
-                    crate::runtime::paginate::items(query.#page.unwrap_or(1), per_page, move |page, per_page| {
+                    let pages = crate::runtime::paginate::Pages {
+                        operation: &#meta,
+                        first_page: query.#page.unwrap_or(1),
+                        per_page: query.#per_page.unwrap_or(#max),
+                        max_page: #max_page,
+                    };
+                    crate::runtime::paginate::items(pages, move |page, per_page| {
                         let query = #query_name { #page: Some(page), #per_page: Some(per_page), ..query.clone() };
                         async move { self.#name(#(#path_names,)* &query).await }
                     })
