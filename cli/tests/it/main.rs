@@ -2,7 +2,11 @@
 //! (exit codes, signals, logs on stderr), and in-process runs where a test needs many. (Most of
 //! the CLI's other tests run it in-process, in the `tests` package.)
 
+mod arithmetic;
 mod binary;
 mod common;
+mod escapes;
+mod logs;
+mod secrets_once;
 mod setup_converges;
 mod setup_repairs;
