@@ -108,6 +108,8 @@ async fn the_binary_logs_each_request_on_stderr_with_rust_log() {
     assert_eq!(run.json()["status"], "active");
 }
 
+type Env = Vec<(&'static str, String)>;
+
 /// One run of the secrets test: its arguments and environment, and the secret its stdout is
 /// there to hand over, if any.
 struct Case {
@@ -152,7 +154,7 @@ async fn no_command_prints_a_secret_at_trace_level() {
     let service_id = str_field(&service, "id").to_string();
 
     // (arguments, environment, verbosity, whether stdout hands over a new secret)
-    let plan: Vec<(Vec<String>, Vec<(&'static str, String)>, &str, bool)> = vec![
+    let plan: Vec<(Vec<String>, Env, &str, bool)> = vec![
         (
             strings(&["user", "tokens", "verify"]),
             base.clone(),

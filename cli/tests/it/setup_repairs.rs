@@ -43,7 +43,10 @@ async fn an_instance_whose_token_was_deleted_gets_its_registration_repaired_not_
         registration,
         "the same registration, repaired"
     );
-    assert_eq!(ids_of(&server, "user_tokens_get"), [dead.clone()]);
+    assert_eq!(
+        ids_of(&server, "user_tokens_get"),
+        std::slice::from_ref(&dead)
+    );
     let puts = server.requests_for("ai_search_tokens_update");
     assert_eq!(puts.len(), 1, "{run}");
     let live = str_field(&server.user_tokens()[0], "id").to_string();

@@ -1,19 +1,6 @@
 //! The documented AI Search setup as one call: find the "AI Search Index Engine" permission
 //! group, mint an API token with it, register the token with AI Search and create the instance.
-//!
-//! It converges: a run after any failure or interruption finishes the job without duplicating
-//! anything.
-//!
-//! - A registration of the setup's name is reused only while the API token it names exists and
-//!   is active; otherwise it is repaired (pointed at a newly minted token).
-//! - A create whose answer was lost is never sent again blindly: the setup looks first. A
-//!   registration or instance that landed is kept and used; an API token that landed is deleted
-//!   (its value was never seen, so it could never be registered). What did not land (or was
-//!   deleted) is created once more; a second loss fails the run.
-//! - API tokens of the setup's name, made for this account, that no registration names are
-//!   leftovers of interrupted runs: the next run deletes them.
-//! - When a step fails, what this run created is deleted in dependency order (instance,
-//!   registration, API token), and an API token that a registration names is never deleted.
+//! What a run repairs and what it never does is in [`setup_ai_search`]'s docs.
 
 mod events;
 mod lookup;
@@ -149,9 +136,25 @@ impl std::error::Error for SetupError {
 
 /// Cloudflare's documented AI Search setup as one call: find the permission group, mint an API
 /// token with it, register the token with AI Search, and create the instance (unless it
-/// exists). Safe to run again, and converging: see the [module docs](self) for what a run
-/// repairs and what it never does. If a step fails, what this run created is deleted, and the
-/// error says so. `on_event` hears about each step as it happens.
+/// exists). `on_event` hears about each step as it happens.
+///
+/// It converges: a run after any failure or interruption finishes the job without duplicating
+/// anything.
+///
+/// - A registration of the setup's name is reused only while the API token it names exists and
+///   is active; otherwise it is repaired (pointed at a newly minted token).
+/// - A create whose answer was lost is never sent again blindly: the setup looks first. A
+///   registration or instance that landed is kept and used; an API token that landed is deleted
+///   (its value was never seen, so it could never be registered). What did not land (or was
+///   deleted) is created once more; a second loss fails the run.
+/// - API tokens of the setup's name, made for this account, that no registration names are
+///   leftovers of interrupted runs: the next run deletes them (those it could not delete are in
+///   [`SetupOutcome::orphans_left`]).
+/// - When a step fails, what this run created is deleted in dependency order (instance,
+///   registration, API token), and an API token that a registration names is never deleted.
+///
+/// Two setups of the same `token_name` must not run at the same time: each would take the
+/// token the other just minted for an orphan.
 pub async fn setup_ai_search(
     client: &Client,
     setup: &AiSearchSetup,
