@@ -89,6 +89,8 @@ pub struct Schemas<'a> {
     active: Vec<Pointer>,
     pub used_fixes: Vec<bool>,
     pub used_renames: BTreeMap<String, bool>,
+    /// The overlay's `[parameters]` that some parameter had.
+    pub used_roles: std::collections::BTreeSet<String>,
 }
 
 impl<'a> Schemas<'a> {
@@ -100,6 +102,7 @@ impl<'a> Schemas<'a> {
             active: Vec::new(),
             used_fixes: vec![false; overlay.fixes.len()],
             used_renames: overlay.rename.keys().map(|k| (k.clone(), false)).collect(),
+            used_roles: Default::default(),
         }
     }
 
