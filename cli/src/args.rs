@@ -4,6 +4,7 @@
 //! environment, while [`run`](crate::run) must take its variables from the lookup it is given
 //! (tests run many CLIs in one process). The variables are resolved in [`crate::config`].
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{ArgAction, Args, Parser, Subcommand};
@@ -43,6 +44,9 @@ pub struct Global {
     /// Print the results as JSON on stdout
     #[arg(long, global = true, help_heading = GLOBAL)]
     pub json: bool,
+    /// Log to stderr: -v info, -vv debug (each request), -vvv trace [env: RUST_LOG overrides]
+    #[arg(short, long, global = true, action = ArgAction::Count, help_heading = GLOBAL)]
+    pub verbose: u8,
 }
 
 #[derive(Debug, Subcommand)]
@@ -86,8 +90,11 @@ pub struct SetupArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// Print the minted API token's value (it cannot be read again later)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "secret_file")]
     pub show_secret: bool,
+    /// Write the minted API token's value to this new file (mode 0600) instead of printing it
+    #[arg(long, value_name = "PATH")]
+    pub secret_file: Option<PathBuf>,
 }
 
 /// Where the instance's content comes from: exactly one of the two.
@@ -181,6 +188,9 @@ pub enum AccessTokensCommand {
         /// How long it is valid, like 8760h or forever [Cloudflare's default: 8760h]
         #[arg(long, value_name = "D")]
         duration: Option<String>,
+        /// Write the client secret to this new file (mode 0600) instead of printing it
+        #[arg(long, value_name = "PATH")]
+        secret_file: Option<PathBuf>,
         #[command(flatten)]
         zone: ZoneArg,
     },
@@ -221,6 +231,9 @@ pub enum AccessTokensCommand {
         /// How long the previous secret keeps working, like 1h or 30m [default: it stops at once]
         #[arg(long, value_name = "DURATION", value_parser = parse_grace)]
         grace: Option<Duration>,
+        /// Write the new client secret to this new file (mode 0600) instead of printing it
+        #[arg(long, value_name = "PATH")]
+        secret_file: Option<PathBuf>,
         #[command(flatten)]
         zone: AccountOnly,
     },
@@ -262,9 +275,16 @@ fn parse_uuid(text: &str) -> Result<Uuid, String> {
     })
 }
 
-/// Reads a grace period such as `1h`, `90m` or `1h 30m`.
+/// Reads a grace period such as `1h`, `90m` or `1h 30m`: one whose end, counted from now, is a
+/// date (the previous secret's expiry is sent as one).
 fn parse_grace(text: &str) -> Result<Duration, String> {
-    humantime::parse_duration(text).map_err(|e| format!("{e} (expected something like 1h or 30m)"))
+    let grace = humantime::parse_duration(text)
+        .map_err(|e| format!("{e} (expected something like 1h or 30m)"))?;
+    chrono::TimeDelta::from_std(grace)
+        .ok()
+        .and_then(|grace| chrono::Utc::now().checked_add_signed(grace))
+        .ok_or_else(|| "a grace period that long ends after the last date there is".to_string())?;
+    Ok(grace)
 }
 
 #[cfg(test)]
@@ -311,6 +331,35 @@ mod tests {
         assert_eq!(parse_grace("1h"), Ok(Duration::from_secs(3600)));
         assert_eq!(parse_grace("1h 30m"), Ok(Duration::from_secs(5400)));
         assert!(parse_grace("soon").is_err());
+        // Durations, but too long to end on a date: errors, not panics.
+        for huge in ["300000years", "9999999999999999s"] {
+            let error = parse_grace(huge).unwrap_err();
+            assert!(error.contains("last date"), "{huge}: {error}");
+        }
+        assert!(parse_grace("99999999999999999999999s").is_err());
+    }
+
+    #[test]
+    fn verbosity_counts_and_secret_files_exclude_printing() {
+        let cli = Cli::try_parse_from(["cf-tokens", "-vv", "user", "tokens", "list"]).unwrap();
+        assert_eq!(cli.global.verbose, 2);
+        let cli = Cli::try_parse_from(["cf-tokens", "user", "tokens", "list", "-vvv"]).unwrap();
+        assert_eq!(cli.global.verbose, 3);
+        let cli = Cli::try_parse_from(["cf-tokens", "user", "tokens", "list"]).unwrap();
+        assert_eq!(cli.global.verbose, 0);
+        let both = Cli::try_parse_from([
+            "cf-tokens",
+            "ai-search",
+            "setup",
+            "--instance",
+            "i",
+            "--r2-bucket",
+            "b",
+            "--show-secret",
+            "--secret-file",
+            "s",
+        ]);
+        assert!(both.is_err());
     }
 
     #[test]

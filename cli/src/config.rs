@@ -110,6 +110,7 @@ mod tests {
             base_url: None,
             account_id: account_id.map(str::to_string),
             json: false,
+            verbose: 0,
         }
     }
 

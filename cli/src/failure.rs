@@ -3,7 +3,7 @@
 use std::fmt::Display;
 use std::io::{self, Write};
 
-use cloudflare_tokens::flows::{SetupError, Step};
+use cloudflare_tokens::flows::SetupError;
 use cloudflare_tokens::{Error, ErrorKind};
 
 /// The command worked.
@@ -27,6 +27,14 @@ pub enum Failure {
     },
     /// The CLI declined to go on, to protect something (see the message).
     Refused(String),
+    /// The command did its work but could not finish a part of it (see the message).
+    Unfinished(String),
+    /// Something was done (or may have been) whose one-time secret did not reach the CLI: the
+    /// message says what exists now and how to recover; the error, if any, why.
+    SecretLost {
+        message: String,
+        error: Option<Error>,
+    },
     /// Writing the output failed (a closed pipe, a full disk).
     Output(io::Error),
 }
@@ -41,12 +49,15 @@ impl Failure {
             Self::Usage(_) => USAGE,
             Self::Call { error, .. } => code_for(error),
             Self::Setup { error, .. } => code_for(&error.error),
-            Self::Refused(_) | Self::Output(_) => FAILED,
+            Self::Refused(_) | Self::Unfinished(_) | Self::SecretLost { .. } | Self::Output(_) => {
+                FAILED
+            }
         }
     }
 
     /// Tells what went wrong on `err`. Nothing here can carry a secret: the library's errors
-    /// never quote one, and the CLI's own messages name ids only.
+    /// never quote one, and the CLI's own messages name ids only. (`err` escapes the control
+    /// characters of the server's text that the messages quote.)
     pub fn report(&self, err: &mut dyn Write) -> io::Result<()> {
         match self {
             Self::Usage(message) => {
@@ -55,7 +66,16 @@ impl Failure {
             }
             Self::Call { doing, error } => writeln!(err, "error: could not {doing}: {error}"),
             Self::Setup { error, token_name } => report_setup(err, error, token_name),
-            Self::Refused(message) => writeln!(err, "error: {message}"),
+            Self::Refused(message) | Self::Unfinished(message) => {
+                writeln!(err, "error: {message}")
+            }
+            Self::SecretLost { message, error } => {
+                writeln!(err, "error: {message}")?;
+                match error {
+                    Some(error) => writeln!(err, "cause: {error}"),
+                    None => Ok(()),
+                }
+            }
             Self::Output(error) => writeln!(err, "error: could not write the output: {error}"),
         }
     }
@@ -75,19 +95,15 @@ fn report_setup(err: &mut dyn Write, error: &SetupError, token_name: &str) -> io
     // followed by what was rolled back and what was left behind.
     writeln!(err, "error: ai-search setup: {error}")?;
     if error.rolled_back.is_empty() && error.left_behind.is_empty() {
-        if error.step == Step::CreateUserToken && error.error.is_outcome_unknown() {
-            // A rerun looks only for registered tokens, so a lost create would be minted again:
-            // the user has to find and delete this one by hand.
-            writeln!(
-                err,
-                "the API token \"{token_name}\" may have been created although the answer was lost: \
-                 look for it with `cf-tokens user tokens list` and delete it before running setup again"
-            )?;
-        } else {
-            writeln!(err, "nothing had been created, so nothing was rolled back")?;
-        }
+        writeln!(err, "nothing had been created, so nothing was rolled back")?;
     }
-    Ok(())
+    // Whatever a failed run leaves, the next one repairs or removes: say so.
+    writeln!(
+        err,
+        "once the cause is fixed, run the same setup again: it picks up from here, reusing or \
+         repairing the registration \"{token_name}\" and deleting API tokens of that name that \
+         no registration names"
+    )
 }
 
 impl From<io::Error> for Failure {

@@ -9,6 +9,8 @@
 //! | GET    | `/__fake/faults` | the faults not yet used up |
 //! | POST   | `/__fake/faults` | adds faults: a fault object, a text form, or an array of either |
 //! | DELETE | `/__fake/faults` | removes every fault |
+//! | GET    | `/__fake/held` | `{"held": N}`: how many answers `hold` faults keep back now |
+//! | POST   | `/__fake/release` | sends every held answer |
 //! | GET    | `/__fake/state` | every object of the fake, without secrets |
 //! | POST   | `/__fake/user_tokens` | `{"name": ...}` → a new user token's `{"id", "value"}` |
 //! | POST   | `/__fake/reset` | empties state, faults and log (the credentials stay) |
@@ -100,6 +102,12 @@ pub(crate) fn handle(shared: &Shared, parts: &Parts, bytes: &Bytes) -> (u16, Val
             inner.faults.clear();
             (200, json!([]))
         }
+        (&Method::GET, "/held") => (200, json!({ "held": shared.holds.held() })),
+        (&Method::POST, "/release") => {
+            let released = shared.holds.held();
+            shared.holds.release();
+            (200, json!({ "released": released }))
+        }
         (&Method::GET, "/state") => (200, inner.state.dump(ids::now())),
         (&Method::POST, "/user_tokens") => {
             let name = serde_json::from_slice::<Value>(bytes)
@@ -117,11 +125,13 @@ pub(crate) fn handle(shared: &Shared, parts: &Parts, bytes: &Bytes) -> (u16, Val
             inner.state = State::default();
             inner.faults.clear();
             inner.log.clear();
+            shared.holds.release();
             (200, json!({ "reset": true }))
         }
-        (_, "/requests" | "/faults" | "/state" | "/user_tokens" | "/reset") => {
-            error(405, "method not allowed")
-        }
+        (
+            _,
+            "/requests" | "/faults" | "/held" | "/release" | "/state" | "/user_tokens" | "/reset",
+        ) => error(405, "method not allowed"),
         _ => error(404, format!("no admin endpoint {}", parts.uri.path())),
     }
 }

@@ -15,6 +15,15 @@
 //! - `html-502`: answer 502 with an HTML page, as Cloudflare's edge does when the origin fails
 //! - `truncate`: carry out the request, then answer 200 with the first half of the JSON body
 //! - `delay/MILLIS`: wait, then answer normally
+//! - `omit/FIELD`: carry out the request, then answer without the field `FIELD` of the result
+//!   (e.g. a create whose answer lacks the secret it promised)
+//! - `hold`: carry out the request, then keep the connection open without answering until the
+//!   held requests are released (`POST /__fake/release`, [`FakeCloudflare::release_held`]), when
+//!   the real answer goes out; never, if nobody releases them. For tests that kill a client
+//!   while it waits for an answer: [`FakeCloudflare::wait_for_held`] tells when one is held.
+//!
+//! [`FakeCloudflare::release_held`]: crate::FakeCloudflare::release_held
+//! [`FakeCloudflare::wait_for_held`]: crate::FakeCloudflare::wait_for_held
 
 use std::fmt;
 use std::str::FromStr;
@@ -59,6 +68,10 @@ pub enum FaultAction {
     Truncate,
     /// Wait `millis` milliseconds, then answer normally.
     Delay { millis: u64 },
+    /// Carry out the request, then keep the connection open without answering until released.
+    Hold,
+    /// Carry out the request, then answer without the field `field` of the result.
+    Omit { field: String },
 }
 
 /// How many requests a fault applies to.
@@ -164,6 +177,21 @@ impl Fault {
         Self::new(operation, FaultAction::Delay { millis })
     }
 
+    /// Carry out the request, then hold the answer until the held requests are released.
+    pub fn hold(operation: impl Into<String>) -> Self {
+        Self::new(operation, FaultAction::Hold)
+    }
+
+    /// Carry out the request, then answer without the result's field `field`.
+    pub fn omit(operation: impl Into<String>, field: impl Into<String>) -> Self {
+        Self::new(
+            operation,
+            FaultAction::Omit {
+                field: field.into(),
+            },
+        )
+    }
+
     /// Apply to the next `n` requests instead of one (`n` of 0 is taken as 1).
     pub fn times(mut self, n: u32) -> Self {
         self.times = Times::Count(n.max(1));
@@ -205,6 +233,8 @@ impl fmt::Display for FaultAction {
             FaultAction::Html502 => f.write_str("html-502"),
             FaultAction::Truncate => f.write_str("truncate"),
             FaultAction::Delay { millis } => write!(f, "delay/{millis}"),
+            FaultAction::Hold => f.write_str("hold"),
+            FaultAction::Omit { field } => write!(f, "omit/{field}"),
         }
     }
 }
@@ -274,8 +304,15 @@ impl FromStr for FaultAction {
                 millis: number(0, "milliseconds")?
                     .ok_or("delay needs milliseconds: delay/MILLIS")?,
             }),
+            "hold" => no_args(FaultAction::Hold),
+            "omit" => match args.as_slice() {
+                [field] if !field.is_empty() => Ok(FaultAction::Omit {
+                    field: (*field).to_owned(),
+                }),
+                _ => Err("omit needs one field name: omit/FIELD".to_owned()),
+            },
             other => Err(format!(
-                "unknown fault {other:?}: expected fail, drop, drop-after, rate-limit, html-502, truncate or delay"
+                "unknown fault {other:?}: expected fail, drop, drop-after, rate-limit, html-502, truncate, delay, hold or omit"
             )),
         }
     }
@@ -369,6 +406,13 @@ mod tests {
         assert!("user_tokens_get=explode".parse::<Fault>().is_err());
         assert!("user_tokens_get=drop:0".parse::<Fault>().is_err());
         assert!("user_tokens_get=fail/99".parse::<Fault>().is_err());
+        let f: Fault = "user_tokens_create=hold".parse().unwrap();
+        assert_eq!(f, Fault::hold("user_tokens_create"));
+        assert!("user_tokens_create=hold/5".parse::<Fault>().is_err());
+        let f: Fault = "user_tokens_create=omit/value:2".parse().unwrap();
+        assert_eq!(f, Fault::omit("user_tokens_create", "value").times(2));
+        assert!("user_tokens_create=omit".parse::<Fault>().is_err());
+        assert!("user_tokens_create=omit/a/b".parse::<Fault>().is_err());
     }
 
     #[test]
@@ -377,6 +421,8 @@ mod tests {
             Fault::truncate("user_tokens_list").times(2),
             Fault::delay("*", std::time::Duration::from_millis(30)).forever(),
             Fault::html_502("ai_search_tokens_get"),
+            Fault::hold("user_tokens_create").forever(),
+            Fault::omit("access_service_tokens_create", "client_secret"),
         ] {
             assert_eq!(f.to_string().parse::<Fault>().unwrap(), f);
         }
@@ -394,6 +440,9 @@ mod tests {
             json,
             serde_json::json!({"operation": "user_tokens_list", "kind": "html_502", "times": 1})
         );
+        let f: Fault =
+            serde_json::from_str(r#"{"operation":"user_tokens_create","kind":"hold"}"#).unwrap();
+        assert_eq!(f, Fault::hold("user_tokens_create"));
     }
 
     #[test]

@@ -38,7 +38,9 @@ struct Cli {
     no_email_key: bool,
 
     /// A fault to apply, as OPERATION=ACTION[:TIMES] (repeatable). ACTION is fail/STATUS[/CODE[/MESSAGE]],
-    /// drop, drop-after, rate-limit[/SECONDS], html-502, truncate or delay/MILLIS; TIMES is a
+    /// drop, drop-after, rate-limit[/SECONDS], html-502, truncate, delay/MILLIS, omit/FIELD (answer
+    /// without that field of the result) or hold (carry it out, answer only after
+    /// POST /__fake/release); TIMES is a
     /// number (default 1) or forever; OPERATION is an operation id or *.
     #[arg(long = "fault", value_name = "SPEC", value_parser = parse_fault)]
     faults: Vec<Fault>,

@@ -213,6 +213,21 @@ impl FakeCloudflare {
         self.shared.lock().faults.clear();
     }
 
+    /// How many requests a `hold` fault has carried out and keeps without an answer now.
+    pub fn held(&self) -> usize {
+        self.shared.holds.held()
+    }
+
+    /// Resolves once at least `n` requests are held (see [`Fault::hold`]).
+    pub async fn wait_for_held(&self, n: usize) {
+        self.shared.holds.wait_for(n).await;
+    }
+
+    /// Sends the answers of every request held now.
+    pub fn release_held(&self) {
+        self.shared.holds.release();
+    }
+
     /// Every request received so far (admin API calls aside), in arrival order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.shared.lock().log.clone()
@@ -233,12 +248,15 @@ impl FakeCloudflare {
         self.shared.lock().log.clear();
     }
 
-    /// Forgets every object, fault and logged request; the credentials stay.
+    /// Forgets every object, fault and logged request, and releases held answers; the
+    /// credentials stay.
     pub fn reset(&self) {
         let mut inner = self.shared.lock();
         inner.state = State::default();
         inner.faults.clear();
         inner.log.clear();
+        drop(inner);
+        self.shared.holds.release();
     }
 
     /// Creates a user token without a request (and without a log entry). Its one policy grants

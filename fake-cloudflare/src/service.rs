@@ -9,6 +9,7 @@ use hyper::header::{CONTENT_TYPE, HeaderName, HeaderValue, RETRY_AFTER};
 use hyper::http::request::Parts;
 use hyper::{Request, Response, StatusCode};
 use serde_json::Value;
+use tokio::sync::watch;
 
 use crate::admin;
 use crate::auth::{self, Credentials};
@@ -25,6 +26,56 @@ pub(crate) struct Shared {
     pub credentials: Credentials,
     inner: Mutex<Inner>,
     seq: AtomicU64,
+    pub holds: Holds,
+}
+
+/// The answers `hold` faults keep back: how many are held now, and the signal that releases them.
+pub(crate) struct Holds {
+    held: watch::Sender<usize>,
+    releases: watch::Sender<u64>,
+}
+
+impl Holds {
+    fn new() -> Self {
+        Self {
+            held: watch::Sender::new(0),
+            releases: watch::Sender::new(0),
+        }
+    }
+
+    /// How many requests have been carried out and wait for their answer to be released.
+    pub fn held(&self) -> usize {
+        *self.held.borrow()
+    }
+
+    /// Resolves once at least `n` requests are held.
+    pub async fn wait_for(&self, n: usize) {
+        let mut held = self.held.subscribe();
+        // The guard `wait_for` returns must not live across an await: it is not `Send`.
+        let _ = held.wait_for(|held| *held >= n).await;
+    }
+
+    /// Lets every request held now send its answer.
+    pub fn release(&self) {
+        self.releases.send_modify(|generation| *generation += 1);
+    }
+}
+
+/// One held request: counted while it waits, uncounted however its wait ends (a release, or the
+/// connection or the server going away).
+struct Held<'a>(&'a Holds);
+
+impl<'a> Held<'a> {
+    fn start(holds: &'a Holds) -> Self {
+        holds.held.send_modify(|held| *held += 1);
+        Self(holds)
+    }
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        self.0.held.send_modify(|held| *held -= 1);
+    }
 }
 
 /// The mutable part, behind one lock: handlers are quick and never hold it across an await.
@@ -45,6 +96,7 @@ impl Shared {
             credentials,
             inner: Mutex::new(inner),
             seq: AtomicU64::new(0),
+            holds: Holds::new(),
         }
     }
 
@@ -116,6 +168,8 @@ pub(crate) async fn handle(
 
     let routed = routes::route(&parts.method, parts.uri.path());
     let operation = routed.as_ref().ok().map(|(op, _)| *op);
+    // Subscribed before the request is carried out, so that no release after that is missed.
+    let mut releases = shared.holds.releases.subscribe();
     let fault = arrive(&shared, seq, operation, &parts, &bytes);
     if let Some(response) = answer_fault(fault.as_ref(), &ray).await? {
         shared.set_status(seq, Some(response.status().as_u16()));
@@ -125,6 +179,20 @@ pub(crate) async fn handle(
     let (status, body) = process(&shared, seq, routed, &parts, &bytes);
     let response = match fault {
         Some(FaultAction::DropAfter) => return Err(DropConnection),
+        Some(FaultAction::Omit { field }) => {
+            let mut body = body;
+            if let Some(result) = body.get_mut("result").and_then(Value::as_object_mut) {
+                result.remove(&field);
+            }
+            json_answer(status, &body, &ray)
+        }
+        Some(FaultAction::Hold) => {
+            let held = Held::start(&shared.holds);
+            // An error means the server is going away: the answer goes nowhere either way.
+            let _ = releases.changed().await;
+            drop(held);
+            json_answer(status, &body, &ray)
+        }
         Some(FaultAction::Truncate) => {
             let full = body.to_string().into_bytes();
             let half = full[..full.len() / 2].to_vec();
@@ -205,7 +273,13 @@ async fn answer_fault(
             tokio::time::sleep(std::time::Duration::from_millis(*millis)).await;
             None
         }
-        Some(FaultAction::DropAfter | FaultAction::Truncate) | None => None,
+        Some(
+            FaultAction::DropAfter
+            | FaultAction::Truncate
+            | FaultAction::Hold
+            | FaultAction::Omit { .. },
+        )
+        | None => None,
     })
 }
 

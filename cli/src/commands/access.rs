@@ -1,8 +1,10 @@
 //! `access tokens …`: Access service tokens of an account, or of a zone where Cloudflare allows.
 
+use std::path::Path;
+
 use chrono::{DateTime, Utc};
 use cloudflare_tokens::types::{ServiceToken, ServiceTokenCreate, ServiceTokenUpdate};
-use cloudflare_tokens::{AccessServiceTokensListQuery, flows};
+use cloudflare_tokens::{AccessServiceTokensListQuery, ErrorKind, Scope, flows};
 use futures::TryStreamExt;
 use serde::Serialize;
 
@@ -10,6 +12,7 @@ use crate::args::{AccessTokensCommand, AccountOnly};
 use crate::config::Context;
 use crate::failure::{Doing, Failure};
 use crate::output::{self, Table};
+use crate::secret_file::SecretFile;
 
 pub async fn tokens(
     context: &mut Context<'_>,
@@ -52,27 +55,82 @@ pub async fn tokens(
         AccessTokensCommand::Create {
             name,
             duration,
+            secret_file,
             zone,
         } => {
             let scope = context.scope(zone.zone_id)?;
+            let client = context.client()?;
+            // Before the request: a secret with nowhere to go would be lost.
+            let file = secret_file
+                .as_deref()
+                .map(SecretFile::reserve)
+                .transpose()?;
             let body = ServiceTokenCreate {
                 duration,
-                ..ServiceTokenCreate::new(name)
+                ..ServiceTokenCreate::new(name.clone())
             };
-            let created = context
-                .client()?
-                .access_service_tokens_create(&scope, &body)
-                .await
-                .doing("create the Access service token")?
-                .into_result();
-            // The client secret is printed, JSON or not: Cloudflare shows it only in this answer.
+            let created = match client.access_service_tokens_create(&scope, &body).await {
+                Ok(created) => created.into_result(),
+                Err(error) if error.is_outcome_unknown() => {
+                    return Err(Failure::SecretLost {
+                        message: format!(
+                            "the Access service token \"{name}\" may have been created although \
+                             the answer was lost, and with it its client secret, which Cloudflare \
+                             never shows again. Look for it with `cf-tokens access tokens list`; \
+                             if it is there, {}",
+                            recovery(&scope, "<id>")
+                        ),
+                        error: Some(error),
+                    });
+                }
+                Err(error) => {
+                    return Err(Failure::Call {
+                        doing: "create the Access service token".to_string(),
+                        error,
+                    });
+                }
+            };
+            let id = output::text(created.id.as_deref());
+            let Some(secret) = created.client_secret.as_ref().filter(|s| !s.is_empty()) else {
+                return Err(Failure::SecretLost {
+                    message: format!(
+                        "Cloudflare created Access service token {id} (\"{name}\", client id {}) \
+                         but its answer carried no client secret, which Cloudflare never shows \
+                         again: the token exists, and nobody knows its secret. To recover, {}",
+                        output::text(created.client_id.as_deref()),
+                        recovery(&scope, &id)
+                    ),
+                    error: None,
+                });
+            };
+            let secret_shown = match file {
+                Some(file) => {
+                    let path = file.path().to_path_buf();
+                    file.write(secret.expose_secret())
+                        .map_err(|e| lost_to_file(&path, &id, &scope, &e))?;
+                    SecretShown::InFile(path)
+                }
+                None => SecretShown::Stdout,
+            };
             if context.json() {
-                return Ok(output::json(context.out, &created)?);
+                let mut value = serde_json::to_value(&created).map_err(std::io::Error::other)?;
+                if let (SecretShown::InFile(path), Some(fields)) =
+                    (&secret_shown, value.as_object_mut())
+                {
+                    fields.remove("client_secret");
+                    fields.insert(
+                        "client_secret_file".to_string(),
+                        path.display().to_string().into(),
+                    );
+                }
+                return Ok(output::json(context.out, &value)?);
             }
+            // The client secret is printed, JSON or not, unless it went to a file: Cloudflare
+            // shows it only in this answer.
             writeln!(
                 context.out,
                 "created Access service token {}",
-                output::text(created.id.as_deref())
+                output::clean(&id)
             )?;
             output::fields(
                 context.out,
@@ -82,14 +140,17 @@ pub async fn tokens(
                     ("client id", output::text(created.client_id.as_deref())),
                     (
                         "client secret",
-                        output::text(created.client_secret.as_ref().map(|s| s.expose_secret())),
+                        secret_shown.describe(secret.expose_secret()),
                     ),
                 ],
             )?;
-            Ok(writeln!(
-                context.out,
-                "Store the client secret now: Cloudflare never shows it again."
-            )?)
+            if let SecretShown::Stdout = secret_shown {
+                writeln!(
+                    context.out,
+                    "Store the client secret now: Cloudflare never shows it again."
+                )?;
+            }
+            Ok(())
         }
         AccessTokensCommand::Update {
             id,
@@ -150,16 +211,75 @@ pub async fn tokens(
             )?;
             show(context, &token)
         }
-        AccessTokensCommand::Rotate { id, grace, zone } => {
+        AccessTokensCommand::Rotate {
+            id,
+            grace,
+            secret_file,
+            zone,
+        } => {
             let account = account_only(context, zone, "rotate")?;
+            let client = context.client()?;
+            let file = secret_file
+                .as_deref()
+                .map(SecretFile::reserve)
+                .transpose()?;
             let grace = grace.unwrap_or_default();
-            let rotated = flows::rotate_access_token(&context.client()?, &account, &id, grace)
-                .await
-                .doing(format_args!("rotate Access service token {id}"))?;
+            let rotated = match flows::rotate_access_token(&client, &account, &id, grace).await {
+                Ok(rotated) => rotated,
+                Err(error) if error.is_outcome_unknown() || error.kind() == ErrorKind::Decode => {
+                    // Cloudflare answered 2xx (or may have carried the rotation out before the
+                    // answer was lost): the new secret exists and is lost.
+                    let happened = if error.is_outcome_unknown() {
+                        "may have been rotated although the answer was lost"
+                    } else {
+                        "was rotated, but Cloudflare's answer carried no new client secret"
+                    };
+                    let previous = if grace.is_zero() {
+                        "the previous secret stopped working at once".to_string()
+                    } else {
+                        format!(
+                            "the previous secret keeps working for {} from the rotation",
+                            humantime::format_duration(grace)
+                        )
+                    };
+                    return Err(Failure::SecretLost {
+                        message: format!(
+                            "Access service token {id} {happened}; the new secret cannot be read \
+                             again, and {previous}. To recover, {}",
+                            recovery(&Scope::Account(account.clone()), &id)
+                        ),
+                        error: Some(error),
+                    });
+                }
+                Err(error) => {
+                    return Err(Failure::Call {
+                        doing: format!("rotate Access service token {id}"),
+                        error,
+                    });
+                }
+            };
+            let secret_shown = match file {
+                Some(file) => {
+                    let path = file.path().to_path_buf();
+                    file.write(rotated.client_secret.expose_secret())
+                        .map_err(|e| {
+                            lost_to_file(&path, &rotated.id, &Scope::Account(account.clone()), &e)
+                        })?;
+                    SecretShown::InFile(path)
+                }
+                None => SecretShown::Stdout,
+            };
             let report = Rotated {
                 id: &rotated.id,
                 client_id: &rotated.client_id,
-                client_secret: rotated.client_secret.expose_secret(),
+                client_secret: match secret_shown {
+                    SecretShown::Stdout => Some(rotated.client_secret.expose_secret()),
+                    SecretShown::InFile(_) => None,
+                },
+                client_secret_file: match &secret_shown {
+                    SecretShown::InFile(path) => Some(path),
+                    SecretShown::Stdout => None,
+                },
                 previous_client_secret_expires_at: rotated.previous_secret_expires_at,
             };
             if context.json() {
@@ -168,7 +288,7 @@ pub async fn tokens(
             writeln!(
                 context.out,
                 "rotated the client secret of Access service token {}",
-                report.id
+                output::clean(report.id)
             )?;
             let previous = if grace.is_zero() {
                 "stopped working now".to_string()
@@ -182,15 +302,62 @@ pub async fn tokens(
                 context.out,
                 &[
                     ("client id", report.client_id.to_string()),
-                    ("client secret", report.client_secret.to_string()),
+                    (
+                        "client secret",
+                        secret_shown.describe(rotated.client_secret.expose_secret()),
+                    ),
                     ("previous secret", previous),
                 ],
             )?;
-            Ok(writeln!(
-                context.out,
-                "Store the client secret now: Cloudflare never shows it again."
-            )?)
+            if let SecretShown::Stdout = secret_shown {
+                writeln!(
+                    context.out,
+                    "Store the client secret now: Cloudflare never shows it again."
+                )?;
+            }
+            Ok(())
         }
+    }
+}
+
+/// Where a one-time client secret went.
+enum SecretShown {
+    Stdout,
+    InFile(std::path::PathBuf),
+}
+
+impl SecretShown {
+    fn describe(&self, secret: &str) -> String {
+        match self {
+            Self::Stdout => secret.to_string(),
+            Self::InFile(path) => format!("written to {}", path.display()),
+        }
+    }
+}
+
+/// How to get a usable secret for a service token whose secret was lost.
+fn recovery(scope: &Scope, id: &str) -> String {
+    match scope {
+        Scope::Account(_) => format!(
+            "rotate it to issue a new secret (`cf-tokens access tokens rotate {id}`), or delete \
+             it (`cf-tokens access tokens delete {id}`)"
+        ),
+        // Rotation exists only for the service tokens of an account.
+        Scope::Zone(zone) => format!(
+            "delete it (`cf-tokens access tokens delete {id} --zone-id {zone}`) and create it again"
+        ),
+    }
+}
+
+fn lost_to_file(path: &Path, id: &str, scope: &Scope, error: &std::io::Error) -> Failure {
+    Failure::SecretLost {
+        message: format!(
+            "could not write the client secret of Access service token {id} to --secret-file {}: \
+             {error}; the secret cannot be read again. To recover, {}",
+            path.display(),
+            recovery(scope, id)
+        ),
+        error: None,
     }
 }
 
@@ -199,7 +366,10 @@ pub async fn tokens(
 struct Rotated<'a> {
     id: &'a str,
     client_id: &'a str,
-    client_secret: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_secret: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_secret_file: Option<&'a Path>,
     previous_client_secret_expires_at: DateTime<Utc>,
 }
 

@@ -2,16 +2,19 @@
 //! JSON) on stdout.
 
 use std::io::Write;
+use std::path::Path;
 
 use cloudflare_tokens::flows::{self, AiSearchSetup, InstanceSource, SetupOutcome};
 use cloudflare_tokens::types::AiSearchInstance;
 use serde::Serialize;
+use uuid::Uuid;
 
 use crate::args::SetupArgs;
 use crate::commands::ai_search::show_instance;
 use crate::config::Context;
 use crate::failure::Failure;
 use crate::output;
+use crate::secret_file::SecretFile;
 
 pub async fn run(context: &mut Context<'_>, args: SetupArgs) -> Result<(), Failure> {
     let account = context.account()?;
@@ -31,11 +34,20 @@ pub async fn run(context: &mut Context<'_>, args: SetupArgs) -> Result<(), Failu
         setup.token_name = name;
     }
     setup.dry_run = args.dry_run;
+    // Before any request: a secret minted without a place to go would be lost.
+    let secret_file = match &args.secret_file {
+        Some(path) if setup.dry_run => {
+            SecretFile::check_absent(path)?;
+            None
+        }
+        Some(path) => Some(SecretFile::reserve(path)?),
+        None => None,
+    };
 
     let err = &mut *context.err;
     // Progress is best effort: a closed stderr must not abort a setup half-way.
     let result = flows::setup_ai_search(&client, &setup, |event| {
-        let _ = writeln!(err, "{event}");
+        let _ = writeln!(err, "{}", output::clean(&event.to_string()));
     })
     .await;
     let outcome = result.map_err(|error| Failure::Setup {
@@ -43,11 +55,64 @@ pub async fn run(context: &mut Context<'_>, args: SetupArgs) -> Result<(), Failu
         token_name: setup.token_name.clone(),
     })?;
 
+    let shown = match (secret_file, &outcome.minted) {
+        (Some(file), Some(minted)) => {
+            let path = file.path().to_path_buf();
+            file.write(minted.value.expose_secret())
+                .map_err(|e| Failure::SecretLost {
+                    message: format!(
+                        "could not write the value of API token {} to --secret-file {}: {e}. \
+                         The token is registered with AI Search (AI Search token {}) and works; \
+                         only your copy of its value is lost",
+                        minted.id,
+                        path.display(),
+                        output::shown(outcome.ai_search_token_id),
+                    ),
+                    error: None,
+                })?;
+            Secret::InFile(path)
+        }
+        (Some(file), None) => {
+            // Dropping the reservation removes the empty file.
+            let path = file.path().to_path_buf();
+            drop(file);
+            let _ = writeln!(
+                context.err,
+                "no API token was minted, so nothing was written to {}",
+                path.display()
+            );
+            Secret::Hidden
+        }
+        (None, _) if args.show_secret => Secret::Shown,
+        (None, _) => Secret::Hidden,
+    };
+
     if context.json() {
-        let report = Report::new(&setup, &outcome, args.show_secret);
-        return Ok(output::json(context.out, &report)?);
+        let report = Report::new(&setup, &outcome, &shown);
+        output::json(context.out, &report)?;
+    } else {
+        summary(context.out, &setup, &outcome, &shown)?;
     }
-    Ok(summary(context.out, &setup, &outcome, args.show_secret)?)
+    if outcome.orphans_left.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::Unfinished(format!(
+        "the instance is set up, but {} orphaned API token(s) named \"{}\" that no \
+         registration names could not be deleted ({}): run the setup again to delete them",
+        outcome.orphans_left.len(),
+        setup.token_name,
+        outcome.orphans_left.join(", ")
+    )))
+}
+
+/// Where the minted token's value goes.
+enum Secret {
+    /// On stdout (`--show-secret`).
+    Shown,
+    /// Nowhere: it is registered with AI Search, and cannot be read again.
+    Hidden,
+    /// Into this file (`--secret-file`).
+    InFile(std::path::PathBuf),
 }
 
 /// What `--json` prints. The minted token's value is in it only with `--show-secret`: the
@@ -59,9 +124,12 @@ struct Report<'a> {
     token_name: &'a str,
     dry_run: bool,
     permission_group_id: &'a str,
-    ai_search_token_id: Option<&'a str>,
+    ai_search_token_id: Option<Uuid>,
     reused_token: bool,
+    repaired_token: bool,
     minted_token: Option<Minted<'a>>,
+    orphaned_tokens_deleted: &'a [String],
+    orphaned_tokens_left: &'a [String],
     created_instance: bool,
     instance: Option<&'a AiSearchInstance>,
     plan: &'a [String],
@@ -72,22 +140,31 @@ struct Minted<'a> {
     id: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     value: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value_file: Option<&'a Path>,
 }
 
 impl<'a> Report<'a> {
-    fn new(setup: &'a AiSearchSetup, outcome: &'a SetupOutcome, show_secret: bool) -> Self {
+    fn new(setup: &'a AiSearchSetup, outcome: &'a SetupOutcome, shown: &'a Secret) -> Self {
         Self {
             account_id: &setup.account_id,
             instance_id: &setup.instance_id,
             token_name: &setup.token_name,
             dry_run: setup.dry_run,
             permission_group_id: &outcome.permission_group_id,
-            ai_search_token_id: outcome.ai_search_token_id.as_deref(),
+            ai_search_token_id: outcome.ai_search_token_id,
             reused_token: outcome.reused_token,
+            repaired_token: outcome.repaired_token,
             minted_token: outcome.minted.as_ref().map(|minted| Minted {
                 id: &minted.id,
-                value: show_secret.then(|| minted.value.expose_secret()),
+                value: matches!(shown, Secret::Shown).then(|| minted.value.expose_secret()),
+                value_file: match shown {
+                    Secret::InFile(path) => Some(path),
+                    _ => None,
+                },
             }),
+            orphaned_tokens_deleted: &outcome.orphans_deleted,
+            orphaned_tokens_left: &outcome.orphans_left,
             created_instance: outcome.created_instance,
             instance: outcome.instance.as_ref(),
             plan: &outcome.plan,
@@ -99,12 +176,19 @@ fn summary(
     out: &mut dyn Write,
     setup: &AiSearchSetup,
     outcome: &SetupOutcome,
-    show_secret: bool,
+    shown: &Secret,
 ) -> std::io::Result<()> {
-    if setup.dry_run && outcome.instance.is_none() {
-        writeln!(out, "dry run: nothing was changed. A real run would:")?;
-        for step in &outcome.plan {
-            writeln!(out, "  - {step}")?;
+    if setup.dry_run {
+        if outcome.plan.is_empty() {
+            writeln!(
+                out,
+                "dry run: nothing was changed, and a real run has nothing to do"
+            )?;
+        } else {
+            writeln!(out, "dry run: nothing was changed. A real run would:")?;
+            for step in &outcome.plan {
+                writeln!(out, "  - {}", output::clean(step))?;
+            }
         }
         return Ok(());
     }
@@ -116,9 +200,12 @@ fn summary(
     writeln!(
         out,
         "AI Search instance {} {instance_state}",
-        setup.instance_id
+        output::clean(&setup.instance_id)
     )?;
     let token_state = match (&outcome.minted, outcome.reused_token) {
+        (Some(_), _) if outcome.repaired_token => {
+            "repaired now: its API token was gone or inactive"
+        }
         (Some(_), _) => "registered now",
         (None, true) => "reused",
         (None, false) => "none of this name registered",
@@ -127,17 +214,29 @@ fn summary(
         "AI Search token",
         format!(
             "{} ({token_state})",
-            output::text(outcome.ai_search_token_id.as_deref())
+            output::shown(outcome.ai_search_token_id)
         ),
     )];
     if let Some(minted) = &outcome.minted {
         lines.push(("API token", format!("{} (minted now)", minted.id)));
-        let value = if show_secret {
-            minted.value.expose_secret().to_string()
-        } else {
-            "not shown (pass --show-secret to print it; it cannot be read again)".to_string()
+        let value = match shown {
+            Secret::Shown => minted.value.expose_secret().to_string(),
+            Secret::InFile(path) => format!("written to {}", path.display()),
+            Secret::Hidden => {
+                "not shown (pass --show-secret or --secret-file to keep it; it cannot be read again)"
+                    .to_string()
+            }
         };
         lines.push(("token value", value));
+    }
+    if !outcome.orphans_deleted.is_empty() {
+        lines.push((
+            "orphans deleted",
+            format!(
+                "{} (API tokens of this name left by interrupted runs)",
+                outcome.orphans_deleted.join(", ")
+            ),
+        ));
     }
     output::fields(out, &lines)?;
     if let Some(instance) = &outcome.instance {

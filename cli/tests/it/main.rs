@@ -1,4 +1,12 @@
-//! `cf-tokens` as a shell runs it, one binary with a module per subject. (Most of the CLI's
-//! tests run it in-process, in the `tests` package; these need the real process.)
+//! `cf-tokens` as a shell runs it, one binary with a module per subject: the real process
+//! (exit codes, signals, logs on stderr), and in-process runs where a test needs many. (Most of
+//! the CLI's other tests run it in-process, in the `tests` package.)
 
+mod arithmetic;
 mod binary;
+mod common;
+mod escapes;
+mod logs;
+mod secrets_once;
+mod setup_converges;
+mod setup_repairs;

@@ -140,8 +140,17 @@ fn parse_duration(s: &str) -> Result<Option<Duration>, ApiError> {
     Ok(Some(Duration::nanoseconds(nanos.round() as i64)))
 }
 
+/// When a token of `duration` made valid at `from` expires: none for `forever`, a 400 for a
+/// duration that ends beyond the last representable date (it must not read as `forever`).
 fn expiry(from: DateTime<Utc>, duration: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
-    Ok(parse_duration(duration)?.and_then(|d| from.checked_add_signed(d)))
+    let Some(length) = parse_duration(duration)? else {
+        return Ok(None);
+    };
+    from.checked_add_signed(length).map(Some).ok_or_else(|| {
+        ApiError::invalid(format!(
+            "duration {duration:?} ends after the last date this API can represent"
+        ))
+    })
 }
 
 fn secret_version(obj: &Object) -> Result<Option<u64>, ApiError> {
@@ -370,5 +379,16 @@ mod tests {
         ] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn an_expiry_beyond_the_last_date_is_an_error_not_forever() {
+        let now = Utc::now();
+        assert_eq!(expiry(now, "1h").unwrap(), Some(now + Duration::hours(1)));
+        assert_eq!(expiry(now, "forever").unwrap(), None);
+        // Representable as a duration, but not as a date after now.
+        let error = expiry(now, "2562047788015h").unwrap_err();
+        assert_eq!(error.status, 400);
+        assert!(error.message.contains("last date"), "{}", error.message);
     }
 }

@@ -65,7 +65,10 @@ impl Api {
     }
 
     pub async fn send(builder: reqwest::RequestBuilder) -> Answer {
-        let response = builder.send().await.expect("request answered");
+        Self::send_response(builder.send().await.expect("request answered")).await
+    }
+
+    pub async fn send_response(response: reqwest::Response) -> Answer {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let text = response.text().await.expect("body read");

@@ -262,3 +262,130 @@ async fn injecting_an_unknown_operation_panics() {
     api.server
         .inject(Fault::drop_connection("user_token_create"));
 }
+
+#[tokio::test]
+async fn hold_carries_out_the_request_and_answers_only_when_released() {
+    let api = Api::start().await;
+    api.server.inject(Fault::hold("user_tokens_create"));
+    let request = api
+        .request(Method::POST, "/user/tokens")
+        .json(&create_body())
+        .send();
+    let waiting = tokio::spawn(request);
+    api.server.wait_for_held(1).await;
+    assert_eq!(api.server.held(), 1);
+    assert_eq!(
+        api.server.user_tokens().len(),
+        1,
+        "carried out before the answer"
+    );
+    let log = api.server.requests_for("user_tokens_create");
+    assert_eq!(log[0].fault.as_deref(), Some("hold"));
+    assert_eq!(log[0].status, None, "no answer yet");
+    assert!(!waiting.is_finished());
+
+    // Other requests are answered meanwhile.
+    assert_eq!(api.get("/user/tokens").await.status, 200);
+
+    api.server.release_held();
+    let answer = Api::send_response(waiting.await.unwrap().expect("answered")).await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.result()["name"], "faulty");
+    assert_eq!(
+        answer.result()["id"],
+        api.server.user_tokens()[0]["id"],
+        "the real answer"
+    );
+    assert_eq!(api.server.held(), 0);
+    assert_eq!(
+        api.server.requests_for("user_tokens_create")[0].status,
+        Some(200)
+    );
+}
+
+#[tokio::test]
+async fn one_release_answers_every_held_request() {
+    let api = Api::start().await;
+    api.server.inject(Fault::hold("user_tokens_list").times(2));
+    let first = tokio::spawn(api.request(Method::GET, "/user/tokens").send());
+    let second = tokio::spawn(api.request(Method::GET, "/user/tokens").send());
+    api.server.wait_for_held(2).await;
+    api.server.release_held();
+    for waiting in [first, second] {
+        let answer = Api::send_response(waiting.await.unwrap().expect("answered")).await;
+        assert_eq!(answer.status, 200);
+    }
+    assert_eq!(api.server.held(), 0);
+    // Used up: the next one is answered at once.
+    assert_eq!(api.get("/user/tokens").await.status, 200);
+}
+
+#[tokio::test]
+async fn the_admin_api_shows_and_releases_held_answers() {
+    let api = Api::start().await;
+    let admin = api.server.admin_url();
+    let injected = api
+        .http
+        .post(format!("{admin}/faults"))
+        .json(&json!("user_tokens_list=hold"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(injected.status(), 200);
+    let waiting = tokio::spawn(api.request(Method::GET, "/user/tokens").send());
+    api.server.wait_for_held(1).await;
+    let held: serde_json::Value = api
+        .http
+        .get(format!("{admin}/held"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(held, json!({ "held": 1 }));
+    let released: serde_json::Value = api
+        .http
+        .post(format!("{admin}/release"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(released, json!({ "released": 1 }));
+    let answer = Api::send_response(waiting.await.unwrap().expect("answered")).await;
+    assert_eq!(answer.status, 200);
+    let wrong = api
+        .http
+        .get(format!("{admin}/release"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 405);
+}
+
+#[tokio::test]
+async fn omit_carries_out_the_request_and_leaves_the_field_out_of_the_answer() {
+    let api = Api::start().await;
+    api.server
+        .inject(Fault::omit("user_tokens_create", "value"));
+    let answer = api.post("/user/tokens", create_body()).await;
+    assert_eq!(answer.status, 200);
+    assert_success(&answer);
+    let result = answer.result();
+    assert!(result.get("value").is_none(), "{result}");
+    assert_eq!(result["name"], "faulty");
+    let tokens = api.server.user_tokens();
+    assert_eq!(tokens.len(), 1, "the token was created");
+    assert_eq!(result["id"], tokens[0]["id"]);
+    assert_eq!(
+        api.server.requests_for("user_tokens_create")[0]
+            .fault
+            .as_deref(),
+        Some("omit/value")
+    );
+    // Used up: the next create shows its value.
+    let again = api.post("/user/tokens", create_body()).await;
+    assert!(again.result()["value"].is_string());
+}

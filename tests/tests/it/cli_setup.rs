@@ -201,42 +201,44 @@ async fn a_failed_registration_deletes_the_minted_token() {
 }
 
 #[tokio::test]
-async fn a_dropped_create_is_reported_as_an_unknown_outcome_and_not_retried() {
+async fn a_dropped_create_is_looked_for_before_it_is_sent_again() {
     let server = fake().await;
     server.inject(Fault::drop_connection("user_tokens_create"));
     let run = cf(&server, SETUP).await;
-    run.expect(1);
-    assert!(server.user_tokens().len() <= 1);
-    assert_eq!(server.requests_for("user_tokens_create").len(), 1);
-    assert_eq!(
-        writes(&server),
-        1,
-        "only the one POST: {:?}",
-        server.requests()
-    );
-    assert!(run.stderr.contains("create the API token"), "{run}");
-    assert!(run.stderr.contains("outcome unknown"), "{run}");
-    assert!(
-        run.stderr.contains("ai-search-docs"),
-        "the token to look for: {run}"
-    );
-    assert!(server.ai_search_tokens(ACCOUNT).is_empty());
+    run.expect(0);
+    // Never a blind second create: the tokens are listed between the two.
+    let ops: Vec<String> = server
+        .requests()
+        .into_iter()
+        .filter_map(|r| r.operation)
+        .collect();
+    let creates: Vec<usize> = (0..ops.len())
+        .filter(|&i| ops[i] == "user_tokens_create")
+        .collect();
+    assert_eq!(creates.len(), 2, "{ops:?}");
+    assert_eq!(&ops[creates[0] + 1..creates[1]], ["user_tokens_list"]);
+    assert!(run.stderr.contains("trying once more"), "{run}");
+    assert_eq!(server.user_tokens().len(), 1);
+    assert_eq!(server.ai_search_tokens(ACCOUNT).len(), 1);
 }
 
 #[tokio::test]
 async fn a_create_whose_answer_is_lost_leaves_exactly_the_one_token() {
     let server = fake().await;
-    // Carried out, then the connection closes: the token exists, but nobody saw its value.
+    // Carried out, then the connection closes: the token exists, but nobody saw its value. It
+    // is deleted (it could never be registered) and a new one minted.
     server.inject(Fault::drop_after("user_tokens_create"));
     let run = cf(&server, SETUP).await;
-    run.expect(1);
-    assert_eq!(server.user_tokens().len(), 1);
-    assert_eq!(server.requests_for("user_tokens_create").len(), 1);
-    assert!(run.stderr.contains("outcome unknown"), "{run}");
-    assert!(
-        run.stderr.contains("cf-tokens user tokens list"),
-        "says how to find it: {run}"
+    run.expect(0);
+    let tokens = server.user_tokens();
+    assert_eq!(tokens.len(), 1);
+    assert_eq!(server.requests_for("user_tokens_create").len(), 2);
+    assert_eq!(server.requests_for("user_tokens_delete").len(), 1);
+    assert_eq!(
+        server.ai_search_tokens(ACCOUNT)[0]["cf_api_id"],
+        tokens[0]["id"]
     );
+    assert!(run.stderr.contains("its value never reached us"), "{run}");
 }
 
 #[tokio::test]

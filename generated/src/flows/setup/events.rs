@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use uuid::Uuid;
+
 use crate::flows::AI_SEARCH_INDEX_ENGINE;
 
 /// A step of the setup.
@@ -10,12 +12,16 @@ use crate::flows::AI_SEARCH_INDEX_ENGINE;
 pub enum Step {
     /// Find the "AI Search Index Engine" permission group.
     FindPermissionGroup,
-    /// Look for a registered token and an existing instance.
+    /// Look for the registration, its API token, leftovers of earlier runs and the instance.
     LookUp,
     /// Create the user API token.
     CreateUserToken,
     /// Register it with AI Search.
     RegisterToken,
+    /// Point a registration whose API token is gone or inactive at a new one.
+    RepairRegistration,
+    /// Delete API tokens that interrupted runs left unregistered.
+    DeleteOrphans,
     /// Create the instance.
     CreateInstance,
 }
@@ -24,9 +30,11 @@ impl fmt::Display for Step {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::FindPermissionGroup => "find the permission group",
-            Self::LookUp => "look up the registered token and the instance",
+            Self::LookUp => "look up the registration, its API token and the instance",
             Self::CreateUserToken => "create the API token",
             Self::RegisterToken => "register the token with AI Search",
+            Self::RepairRegistration => "repair the registration with the new token",
+            Self::DeleteOrphans => "delete orphaned API tokens",
             Self::CreateInstance => "create the AI Search instance",
         })
     }
@@ -43,22 +51,59 @@ pub enum Event {
     PermissionGroupFound { id: String },
     /// Looking the group up was not permitted: the documented id is used.
     PermissionGroupAssumed { id: String },
-    /// An enabled token of the chosen name is registered already and will be used.
-    TokenReused { ai_search_token_id: String },
+    /// The credentials may not read API tokens: the registration's token cannot be checked,
+    /// and leftovers of interrupted runs cannot be looked for.
+    TokensUnreadable,
+    /// A registration of the chosen name whose API token is active will be used.
+    TokenReused { ai_search_token_id: Uuid },
+    /// A registration of the chosen name will be used without checking its API token, which the
+    /// credentials may not read.
+    TokenReusedUnchecked { ai_search_token_id: Uuid },
+    /// The registration of the chosen name names an API token that is gone or inactive: it is
+    /// repaired with a new token instead of being reused.
+    TokenDead {
+        ai_search_token_id: Uuid,
+        /// The API token it names, if any.
+        user_token_id: Option<String>,
+        /// What is wrong with it: "deleted", "disabled", …
+        why: String,
+    },
     /// The instance exists already: nothing is created.
     InstanceExists { id: String },
     /// A dry run: what a real run would do now.
     WouldDo(String),
     /// The user API token was created.
     UserTokenCreated { id: String },
+    /// An API token was created although its answer was lost (or carried no value): its value
+    /// was never seen, so it can never be registered, and it was deleted.
+    UnseenTokenDeleted { id: String },
+    /// A create's answer was lost, and looking found nothing of it that can be used: the
+    /// create is sent once more.
+    SendingAgain(Step),
     /// The token was registered with AI Search.
-    TokenRegistered { ai_search_token_id: String },
+    TokenRegistered { ai_search_token_id: Uuid },
+    /// The registration's answer was lost, but listing shows that it landed: it is kept and used.
+    RegistrationLanded { ai_search_token_id: Uuid },
+    /// The registration now names the API token this run minted.
+    TokenRepaired {
+        ai_search_token_id: Uuid,
+        user_token_id: String,
+    },
+    /// API tokens of the chosen name that no registration names (left by interrupted runs) were
+    /// deleted.
+    OrphansDeleted { ids: Vec<String> },
+    /// An orphaned API token could not be deleted; the next run tries again.
+    OrphanNotDeleted { id: String },
     /// The instance was created.
     InstanceCreated { id: String },
+    /// The instance's answer was lost, but it exists: it is kept.
+    InstanceLanded { id: String },
     /// A step failed; what this run created is being deleted.
     RollingBack(Step),
     /// Something this run created was deleted.
     RolledBack(String),
+    /// An API token this run created is kept because a registration names it.
+    Kept(String),
     /// Something this run created could not be deleted.
     RollbackFailed(String),
 }
@@ -74,24 +119,83 @@ impl fmt::Display for Event {
                 f,
                 "  not permitted to list permission groups; using the documented id {id} for \"{AI_SEARCH_INDEX_ENGINE}\""
             ),
-            Self::TokenReused { ai_search_token_id } => {
-                write!(
-                    f,
-                    "  an enabled token of this name is registered already ({ai_search_token_id}): reusing it"
-                )
+            Self::TokensUnreadable => f.write_str(
+                "  not permitted to read API tokens: the registration's token is not checked, and \
+                 tokens left by interrupted runs are not looked for",
+            ),
+            Self::TokenReused { ai_search_token_id } => write!(
+                f,
+                "  a token of this name is registered ({ai_search_token_id}) and its API token is active: reusing it"
+            ),
+            Self::TokenReusedUnchecked { ai_search_token_id } => write!(
+                f,
+                "  a token of this name is registered ({ai_search_token_id}): reusing it unchecked"
+            ),
+            Self::TokenDead {
+                ai_search_token_id,
+                user_token_id,
+                why,
+            } => {
+                write!(f, "  AI Search token {ai_search_token_id} ")?;
+                match user_token_id {
+                    Some(id) => write!(f, "names API token {id}, which is {why}")?,
+                    None => write!(f, "names no API token")?,
+                }
+                f.write_str(": repairing it with a new token")
             }
             Self::InstanceExists { id } => {
                 write!(f, "  instance {id} exists already: nothing to create")
             }
             Self::WouldDo(what) => write!(f, "  dry run: would {what}"),
             Self::UserTokenCreated { id } => write!(f, "  created API token {id}"),
+            Self::UnseenTokenDeleted { id } => write!(
+                f,
+                "  API token {id} was created but its value never reached us, so it could never be \
+                 registered: deleted it"
+            ),
+            Self::SendingAgain(step) => write!(
+                f,
+                "  the answer was lost and nothing usable of it exists: trying once more to {step}"
+            ),
             Self::TokenRegistered { ai_search_token_id } => {
                 write!(f, "  registered as AI Search token {ai_search_token_id}")
             }
+            Self::RegistrationLanded { ai_search_token_id } => write!(
+                f,
+                "  the answer was lost, but the registration exists ({ai_search_token_id}): using it"
+            ),
+            Self::TokenRepaired {
+                ai_search_token_id,
+                user_token_id,
+            } => write!(
+                f,
+                "  repaired AI Search token {ai_search_token_id}: it now uses API token {user_token_id}"
+            ),
+            Self::OrphansDeleted { ids } => {
+                if let [_] = ids.as_slice() {
+                    write!(f, "  deleted 1 orphaned token from an interrupted run")?;
+                } else {
+                    write!(
+                        f,
+                        "  deleted {} orphaned tokens from interrupted runs",
+                        ids.len()
+                    )?;
+                }
+                write!(f, " ({})", ids.join(", "))
+            }
+            Self::OrphanNotDeleted { id } => write!(
+                f,
+                "  could not delete orphaned API token {id}: the next run tries again"
+            ),
             Self::InstanceCreated { id } => write!(f, "  created instance {id}"),
+            Self::InstanceLanded { id } => write!(
+                f,
+                "  the answer was lost, but instance {id} exists: keeping it"
+            ),
             Self::RollingBack(step) => write!(f, "! {step} failed: deleting what this run created"),
             Self::RolledBack(what) => write!(f, "  deleted {what}"),
-            Self::RollbackFailed(what) => write!(f, "  could NOT delete {what}: delete it by hand"),
+            Self::Kept(what) => write!(f, "  kept {what}"),
+            Self::RollbackFailed(what) => write!(f, "  could NOT delete {what}"),
         }
     }
 }

@@ -1,12 +1,14 @@
-//! The setup's look-ups and the bodies of what it creates.
+//! The setup's look-ups, what it decides from them, and the bodies of what it creates.
 
 use futures::TryStreamExt;
 use reqwest::StatusCode;
+use uuid::Uuid;
 
-use super::{AiSearchSetup, Event, InstanceSource, MintedToken};
+use super::{AiSearchSetup, Event, InstanceSource};
 use crate::flows::{AI_SEARCH_INDEX_ENGINE, AI_SEARCH_INDEX_ENGINE_ID};
 use crate::{
-    AiSearchTokensListQuery, Client, Error, ErrorKind, PermissionGroupsListQuery, Result, types,
+    AiSearchTokensListQuery, Client, Error, ErrorKind, PermissionGroupsListQuery, Result,
+    UserTokensListQuery, types,
 };
 
 pub(super) async fn find_index_engine_group(
@@ -41,25 +43,74 @@ pub(super) async fn find_index_engine_group(
     }
 }
 
-/// The id of an enabled AI Search token registered under `name`.
-pub(super) async fn find_registered_token(
+/// What the account holds when the setup starts.
+pub(super) struct Found {
+    /// Every AI Search token registration of the account, whatever its name: a token any of
+    /// them names is never deleted.
+    pub registrations: Vec<types::AiSearchToken>,
+    /// The API tokens this setup could have minted (see [`minted_by_setup`]); `None` when the
+    /// credentials may not read API tokens.
+    pub tokens: Option<Vec<types::UserToken>>,
+    /// The instance, if it exists.
+    pub instance: Option<types::AiSearchInstance>,
+}
+
+pub(super) async fn look_up(client: &Client, setup: &AiSearchSetup) -> Result<Found> {
+    let registrations = all_registrations(client, &setup.account_id).await?;
+    let tokens = match setup_tokens(client, setup).await {
+        Ok(tokens) => Some(tokens),
+        Err(error) if error.status() == Some(StatusCode::FORBIDDEN) => None,
+        Err(error) => return Err(error),
+    };
+    let instance = find_instance(client, &setup.account_id, &setup.instance_id).await?;
+    Ok(Found {
+        registrations,
+        tokens,
+        instance,
+    })
+}
+
+pub(super) async fn all_registrations(
     client: &Client,
     account_id: &str,
-    name: &str,
-) -> Result<Option<String>> {
-    let query = AiSearchTokensListQuery {
-        search: Some(name.to_string()),
+) -> Result<Vec<types::AiSearchToken>> {
+    client
+        .ai_search_tokens_list_all(account_id, AiSearchTokensListQuery::default())
+        .try_collect()
+        .await
+}
+
+/// The API tokens that look like the ones this setup mints: named `setup.token_name`, and
+/// granting only on this account. A token of the same name made for another account (user
+/// tokens are not per account, registrations are) is not this setup's to delete.
+pub(super) async fn setup_tokens(
+    client: &Client,
+    setup: &AiSearchSetup,
+) -> Result<Vec<types::UserToken>> {
+    let query = UserTokensListQuery {
+        include_expired: Some(true),
         ..Default::default()
     };
-    let tokens: Vec<types::AiSearchToken> = client
-        .ai_search_tokens_list_all(account_id, query)
-        .try_collect()
-        .await?;
+    let tokens: Vec<types::UserToken> = client.user_tokens_list_all(query).try_collect().await?;
     Ok(tokens
         .into_iter()
-        .find(|t| t.name.as_deref() == Some(name) && t.enabled != Some(false))
-        .and_then(|t| t.id)
-        .map(|id| id.to_string()))
+        .filter(|t| minted_by_setup(t, setup))
+        .collect())
+}
+
+fn minted_by_setup(token: &types::UserToken, setup: &AiSearchSetup) -> bool {
+    let resource = account_resource(&setup.account_id);
+    token.name.as_deref() == Some(setup.token_name.as_str())
+        && token.id.is_some()
+        && !token.policies.is_empty()
+        && token
+            .policies
+            .iter()
+            .all(|p| p.resources.len() == 1 && p.resources.contains_key(&resource))
+}
+
+fn account_resource(account_id: &str) -> String {
+    format!("com.cloudflare.api.account.{account_id}")
 }
 
 pub(super) async fn find_instance(
@@ -74,13 +125,96 @@ pub(super) async fn find_instance(
     }
 }
 
-pub(super) async fn create_user_token(
-    client: &Client,
+/// The registration an instance uses, if it names one by a UUID.
+pub(super) fn instance_registration(instance: &types::AiSearchInstance) -> Option<Uuid> {
+    instance
+        .token_id
+        .as_ref()
+        .and_then(|id| id.to_string().parse().ok())
+}
+
+/// The registration of the setup: of its name, the one the instance uses if it does, else the
+/// first enabled one.
+pub(super) fn setup_registration(
+    found: &Found,
     setup: &AiSearchSetup,
-    group_id: &str,
-) -> Result<MintedToken> {
+) -> Option<(Uuid, types::AiSearchToken)> {
+    let ours = |r: &&types::AiSearchToken| r.name.as_deref() == Some(setup.token_name.as_str());
+    let with_id = |r: &types::AiSearchToken| r.id.map(|id| (id, r.clone()));
+    let used = found.instance.as_ref().and_then(instance_registration);
+    let used = used.and_then(|used| {
+        found
+            .registrations
+            .iter()
+            .filter(ours)
+            .find(|r| r.id == Some(used))
+    });
+    used.or_else(|| {
+        found
+            .registrations
+            .iter()
+            .filter(ours)
+            .find(|r| r.id.is_some() && r.enabled != Some(false))
+    })
+    .and_then(with_id)
+}
+
+/// Whether a registration's API token can still do its work.
+pub(super) enum Health {
+    Active,
+    /// Gone or unusable: the reason, in words that follow "which is".
+    Dead(String),
+    /// The credentials may not read API tokens.
+    Unchecked,
+}
+
+pub(super) async fn health(client: &Client, registration: &types::AiSearchToken) -> Result<Health> {
+    let Some(token_id) = registration.cf_api_id.as_deref() else {
+        return Ok(Health::Dead("missing".to_string()));
+    };
+    match client.user_tokens_get(token_id).await {
+        Ok(token) => {
+            let token = token.into_result();
+            let expired = token.expires_on.is_some_and(|t| t <= chrono::Utc::now());
+            let not_yet = token.not_before.is_some_and(|t| t > chrono::Utc::now());
+            Ok(match token.status {
+                _ if expired => Health::Dead("expired".to_string()),
+                _ if not_yet => Health::Dead("not valid yet".to_string()),
+                None | Some(types::TokenStatus::Active) => Health::Active,
+                Some(status) => Health::Dead(status.to_string()),
+            })
+        }
+        Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+            Ok(Health::Dead("deleted".to_string()))
+        }
+        Err(error) if error.status() == Some(StatusCode::FORBIDDEN) => Ok(Health::Unchecked),
+        Err(error) => Err(error),
+    }
+}
+
+/// The API tokens of `tokens` that no registration names: left by runs that were interrupted
+/// after minting them.
+pub(super) fn orphans(
+    tokens: &[types::UserToken],
+    registrations: &[types::AiSearchToken],
+) -> Vec<String> {
+    tokens
+        .iter()
+        .filter_map(|t| t.id.clone())
+        .filter(|id| !named(registrations, id))
+        .collect()
+}
+
+/// Whether a registration names API token `id`.
+pub(super) fn named(registrations: &[types::AiSearchToken], id: &str) -> bool {
+    registrations
+        .iter()
+        .any(|r| r.cf_api_id.as_deref() == Some(id))
+}
+
+pub(super) fn user_token_body(setup: &AiSearchSetup, group_id: &str) -> types::UserTokenCreate {
     let resources = [(
-        format!("com.cloudflare.api.account.{}", setup.account_id),
+        account_resource(&setup.account_id),
         types::PolicyResourceValue::String("*".to_string()),
     )];
     let policy = types::TokenPolicy::new(
@@ -88,19 +222,12 @@ pub(super) async fn create_user_token(
         vec![types::PolicyPermissionGroup::new(group_id)],
         resources.into_iter().collect(),
     );
-    let body = types::UserTokenCreate::new(setup.token_name.clone(), vec![policy]);
-    let created = client.user_tokens_create(&body).await?;
-    let missing = |what: &str| {
-        Error::new(ErrorKind::Decode, None).with_detail(format!("the created token has no {what}"))
-    };
-    let id = created.id.clone().ok_or_else(|| missing("id"))?;
-    let value = created.value.clone().ok_or_else(|| missing("value"))?;
-    Ok(MintedToken { id, value })
+    types::UserTokenCreate::new(setup.token_name.clone(), vec![policy])
 }
 
 pub(super) fn instance_body(
     setup: &AiSearchSetup,
-    token_id: &str,
+    registration: Uuid,
 ) -> types::AiSearchInstanceCreate {
     let (kind, source) = match &setup.source {
         InstanceSource::R2Bucket(bucket) => (types::AiSearchSourceType::R2, bucket),
@@ -109,7 +236,7 @@ pub(super) fn instance_body(
     types::AiSearchInstanceCreate {
         type_: Some(kind),
         source: Some(source.clone()),
-        token_id: token_id.parse().ok(),
+        token_id: Some(registration),
         ..types::AiSearchInstanceCreate::new(setup.instance_id.clone())
     }
 }

@@ -1,20 +1,22 @@
 //! The documented AI Search setup as one call: find the "AI Search Index Engine" permission
-//! group, mint an API token with it, register the token with AI Search and create the instance,
-//! reusing what a previous run left and undoing what this run created when a later step fails.
+//! group, mint an API token with it, register the token with AI Search and create the instance.
+//! What a run repairs and what it never does is in [`setup_ai_search`]'s docs.
 
 mod events;
 mod lookup;
 mod rollback;
 
+use std::collections::HashSet;
 use std::fmt;
 
-use crate::{Client, Error, Secret, types};
+use uuid::Uuid;
+
+use crate::codegen::methods::{AI_SEARCH_TOKENS_CREATE, USER_TOKENS_CREATE};
+use crate::{Client, Error, ErrorKind, Secret, types};
 
 pub use events::{Event, Step};
-use lookup::{
-    create_user_token, find_index_engine_group, find_instance, find_registered_token, instance_body,
-};
-use rollback::Created;
+use lookup::{Found, Health};
+use rollback::{Created, Undone};
 
 use super::AI_SEARCH_INDEX_ENGINE;
 
@@ -36,8 +38,10 @@ pub struct AiSearchSetup {
     pub instance_id: String,
     /// Its content.
     pub source: InstanceSource,
-    /// The name of the API token minted for AI Search and of its registration. A registered,
-    /// enabled token of this name is reused, so keep it stable across runs.
+    /// The name of the API token minted for AI Search and of its registration. A registration
+    /// of this name is reused (or repaired), and API tokens of this name that no registration
+    /// names are deleted as leftovers of interrupted runs, so keep it stable across runs and
+    /// do not give it to tokens of your own.
     pub token_name: String,
     /// Look everything up and report the plan, but change nothing.
     pub dry_run: bool,
@@ -72,20 +76,28 @@ pub struct MintedToken {
 
 /// What [`setup_ai_search`] did (or, in a dry run, found).
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct SetupOutcome {
     /// The "AI Search Index Engine" permission group's id.
     pub permission_group_id: String,
-    /// The registered AI Search token the instance uses (`None` in a dry run that would create it,
-    /// or when the instance existed already and no token of the chosen name is registered).
-    pub ai_search_token_id: Option<String>,
+    /// The registered AI Search token the instance uses (`None` in a dry run that would create
+    /// it, or when the instance existed already and no token of the chosen name is registered).
+    pub ai_search_token_id: Option<Uuid>,
     /// Whether a registered token was reused.
     pub reused_token: bool,
+    /// Whether a registration whose API token was gone or inactive was pointed at a new one.
+    pub repaired_token: bool,
     /// The API token this run minted, if it minted one.
     pub minted: Option<MintedToken>,
     /// The instance (`None` in a dry run that would create it).
     pub instance: Option<types::AiSearchInstance>,
     /// Whether this run created the instance.
     pub created_instance: bool,
+    /// The ids of the orphaned API tokens (left by interrupted runs) this run deleted.
+    pub orphans_deleted: Vec<String>,
+    /// The ids of orphaned API tokens this run could not delete: the setup is not finished
+    /// until they are gone (the next run tries again).
+    pub orphans_left: Vec<String>,
     /// What a dry run would have done, in order.
     pub plan: Vec<String>,
 }
@@ -99,7 +111,7 @@ pub struct SetupError {
     pub error: Error,
     /// What this run created and then deleted again.
     pub rolled_back: Vec<String>,
-    /// What this run created and could not delete.
+    /// What this run created and could not delete, each with what becomes of it.
     pub left_behind: Vec<String>,
 }
 
@@ -110,7 +122,7 @@ impl fmt::Display for SetupError {
             write!(f, "\nrolled back: deleted {what}")?;
         }
         for what in &self.left_behind {
-            write!(f, "\nleft behind (delete it by hand): {what}")?;
+            write!(f, "\nleft behind: {what}")?;
         }
         Ok(())
     }
@@ -123,139 +135,515 @@ impl std::error::Error for SetupError {
 }
 
 /// Cloudflare's documented AI Search setup as one call: find the permission group, mint an API
-/// token with it (unless an enabled token of `setup.token_name` is registered already), register
-/// the token with AI Search, and create the instance (unless it exists). Safe to run again. If a
-/// step after minting the token fails, what this run created is deleted, and the error says so.
-/// `on_event` hears about each step as it happens.
+/// token with it, register the token with AI Search, and create the instance (unless it
+/// exists). `on_event` hears about each step as it happens.
+///
+/// It converges: a run after any failure or interruption finishes the job without duplicating
+/// anything.
+///
+/// - A registration of the setup's name is reused only while the API token it names exists and
+///   is active; otherwise it is repaired (pointed at a newly minted token).
+/// - A create whose answer was lost is never sent again blindly: the setup looks first. A
+///   registration or instance that landed is kept and used; an API token that landed is deleted
+///   (its value was never seen, so it could never be registered). What did not land (or was
+///   deleted) is created once more; a second loss fails the run.
+/// - API tokens of the setup's name, made for this account, that no registration names are
+///   leftovers of interrupted runs: the next run deletes them (those it could not delete are in
+///   [`SetupOutcome::orphans_left`]).
+/// - When a step fails, what this run created is deleted in dependency order (instance,
+///   registration, API token), and an API token that a registration names is never deleted.
+///
+/// Two setups of the same `token_name` must not run at the same time: each would take the
+/// token the other just minted for an orphan.
 pub async fn setup_ai_search(
     client: &Client,
     setup: &AiSearchSetup,
-    mut on_event: impl FnMut(&Event),
+    on_event: impl FnMut(&Event),
 ) -> std::result::Result<SetupOutcome, SetupError> {
-    let fail = |step, error| SetupError {
-        step,
-        error,
-        rolled_back: Vec::new(),
-        left_behind: Vec::new(),
+    let mut run = Run {
+        client,
+        setup,
+        on_event,
+        created: Created::default(),
+        cleaned: Undone::default(),
     };
+    run.go().await
+}
 
-    on_event(&Event::Started(Step::FindPermissionGroup));
-    let permission_group_id = find_index_engine_group(client, &mut on_event)
-        .await
-        .map_err(|e| fail(Step::FindPermissionGroup, e))?;
+/// What [`setup_ai_search`] decided to do about the registration.
+enum Plan {
+    /// Use this registration: its API token is active (or cannot be checked).
+    Reuse { id: Uuid },
+    /// Mint a token and point this registration at it.
+    Repair { id: Uuid },
+    /// Mint a token and register it.
+    Register,
+    /// The instance exists and uses no registration of this name: leave it.
+    Nothing,
+}
 
-    on_event(&Event::Started(Step::LookUp));
-    let registered = find_registered_token(client, &setup.account_id, &setup.token_name)
-        .await
-        .map_err(|e| fail(Step::LookUp, e))?;
-    let existing = find_instance(client, &setup.account_id, &setup.instance_id)
-        .await
-        .map_err(|e| fail(Step::LookUp, e))?;
-    let mut outcome = SetupOutcome {
-        permission_group_id: permission_group_id.clone(),
-        ai_search_token_id: registered.clone(),
-        reused_token: registered.is_some(),
-        minted: None,
-        instance: None,
-        created_instance: false,
-        plan: Vec::new(),
-    };
-    if let Some(id) = &registered {
-        on_event(&Event::TokenReused {
-            ai_search_token_id: id.clone(),
-        });
-    }
-    if let Some(instance) = existing {
-        on_event(&Event::InstanceExists {
-            id: setup.instance_id.clone(),
-        });
-        outcome.instance = Some(instance);
-        return Ok(outcome);
+type Outcome<T> = std::result::Result<T, SetupError>;
+
+/// One run of the setup.
+struct Run<'a, F> {
+    client: &'a Client,
+    setup: &'a AiSearchSetup,
+    on_event: F,
+    /// What to undo if a step fails.
+    created: Created,
+    /// What was deleted (or could not be) before any step failed: unseen tokens of lost creates.
+    cleaned: Undone,
+}
+
+impl<F: FnMut(&Event)> Run<'_, F> {
+    fn event(&mut self, event: Event) {
+        (self.on_event)(&event);
     }
 
-    if setup.dry_run {
-        if registered.is_none() {
-            outcome.plan.push(format!(
-                "create API token \"{}\" allowing \"{AI_SEARCH_INDEX_ENGINE}\" ({permission_group_id}) on account {}",
-                setup.token_name, setup.account_id
-            ));
-            outcome.plan.push(format!(
-                "register it with AI Search as \"{}\"",
-                setup.token_name
-            ));
+    async fn go(&mut self) -> Outcome<SetupOutcome> {
+        let (client, setup) = (self.client, self.setup);
+        self.event(Event::Started(Step::FindPermissionGroup));
+        let group = match lookup::find_index_engine_group(client, &mut self.on_event).await {
+            Ok(group) => group,
+            Err(e) => return Err(self.abort(Step::FindPermissionGroup, e).await),
+        };
+
+        self.event(Event::Started(Step::LookUp));
+        let mut found = match lookup::look_up(client, setup).await {
+            Ok(found) => found,
+            Err(e) => return Err(self.abort(Step::LookUp, e).await),
+        };
+        if found.tokens.is_none() {
+            self.event(Event::TokensUnreadable);
         }
-        outcome.plan.push(format!(
-            "create AI Search instance {} over {}",
-            setup.instance_id,
-            describe(&setup.source)
-        ));
-        for step in &outcome.plan {
-            on_event(&Event::WouldDo(step.clone()));
-        }
-        return Ok(outcome);
-    }
-
-    // From here on, what this run creates is undone if a later step fails.
-    let mut created = Created::default();
-    let token_id = match registered {
-        Some(id) => id,
-        None => {
-            on_event(&Event::Started(Step::CreateUserToken));
-            let minted = create_user_token(client, setup, &permission_group_id)
-                .await
-                .map_err(|e| fail(Step::CreateUserToken, e))?;
-            on_event(&Event::UserTokenCreated {
-                id: minted.id.clone(),
+        let plan = match self.plan(&found).await {
+            Ok(plan) => plan,
+            Err(e) => return Err(self.abort(Step::LookUp, e).await),
+        };
+        let mut outcome = SetupOutcome {
+            permission_group_id: group.clone(),
+            ai_search_token_id: None,
+            reused_token: false,
+            repaired_token: false,
+            minted: None,
+            instance: found.instance.clone(),
+            created_instance: false,
+            orphans_deleted: Vec::new(),
+            orphans_left: Vec::new(),
+            plan: Vec::new(),
+        };
+        if found.instance.is_some() {
+            self.event(Event::InstanceExists {
+                id: setup.instance_id.clone(),
             });
-            created.user_token = Some(minted.id.clone());
-            outcome.minted = Some(minted.clone());
+        }
+        if setup.dry_run {
+            outcome.plan = dry_run(setup, &group, &plan, &mut found);
+            if let Plan::Reuse { id } = plan {
+                outcome.ai_search_token_id = Some(id);
+                outcome.reused_token = true;
+            }
+            for step in &outcome.plan {
+                self.event(Event::WouldDo(step.clone()));
+            }
+            return Ok(outcome);
+        }
 
-            on_event(&Event::Started(Step::RegisterToken));
-            let body = types::AiSearchTokenCreate::new(
-                minted.id.clone(),
-                minted.value.clone(),
-                setup.token_name.clone(),
-            );
-            match client
+        // From here on, what this run creates is undone if a later step fails.
+        let known: HashSet<String> = found
+            .tokens
+            .iter()
+            .flatten()
+            .filter_map(|t| t.id.clone())
+            .collect();
+        let registration = match plan {
+            Plan::Reuse { id } => {
+                outcome.reused_token = true;
+                Some(id)
+            }
+            Plan::Repair { id } => {
+                let minted = self.mint(&group, &known).await?;
+                self.repair(id, &minted).await?;
+                // The registration names the new token now; the one it named is an orphan.
+                for r in found.registrations.iter_mut().filter(|r| r.id == Some(id)) {
+                    r.cf_api_id = Some(minted.id.clone());
+                }
+                outcome.repaired_token = true;
+                outcome.minted = Some(minted);
+                Some(id)
+            }
+            Plan::Register => {
+                let minted = self.mint(&group, &known).await?;
+                let id = self.register(&minted).await?;
+                outcome.minted = Some(minted);
+                Some(id)
+            }
+            Plan::Nothing => None,
+        };
+        outcome.ai_search_token_id = registration;
+
+        if let Some(tokens) = &found.tokens {
+            let orphans = lookup::orphans(tokens, &found.registrations);
+            (outcome.orphans_deleted, outcome.orphans_left) = self.delete_orphans(orphans).await;
+        }
+
+        if found.instance.is_some() {
+            return Ok(outcome);
+        }
+        let Some(registration) = registration else {
+            // Unreachable by the plan (no instance means a registration is reused, repaired or
+            // made), but an instance is never created without one.
+            let error = Error::new(ErrorKind::InvalidRequest, None)
+                .with_detail("no AI Search token registration to create the instance with");
+            return Err(self.abort(Step::CreateInstance, error).await);
+        };
+        let instance = self.create_instance(registration).await?;
+        outcome.instance = Some(instance);
+        outcome.created_instance = true;
+        Ok(outcome)
+    }
+
+    /// Decides what to do about the registration, checking the API token of the one found.
+    async fn plan(&mut self, found: &Found) -> crate::Result<Plan> {
+        let Some((id, registration)) = lookup::setup_registration(found, self.setup) else {
+            return Ok(match found.instance {
+                Some(_) => Plan::Nothing,
+                None => Plan::Register,
+            });
+        };
+        let health = match found.tokens {
+            None => Health::Unchecked,
+            Some(_) => lookup::health(self.client, &registration).await?,
+        };
+        Ok(match health {
+            Health::Active => {
+                self.event(Event::TokenReused {
+                    ai_search_token_id: id,
+                });
+                Plan::Reuse { id }
+            }
+            Health::Unchecked => {
+                self.event(Event::TokenReusedUnchecked {
+                    ai_search_token_id: id,
+                });
+                Plan::Reuse { id }
+            }
+            Health::Dead(why) => {
+                self.event(Event::TokenDead {
+                    ai_search_token_id: id,
+                    user_token_id: registration.cf_api_id.clone(),
+                    why,
+                });
+                Plan::Repair { id }
+            }
+        })
+    }
+
+    /// Mints the API token. A create whose answer was lost is reconciled by listing: a token
+    /// that landed is deleted (its value was never seen), then the create is sent once more.
+    async fn mint(&mut self, group: &str, known: &HashSet<String>) -> Outcome<MintedToken> {
+        self.event(Event::Started(Step::CreateUserToken));
+        let body = lookup::user_token_body(self.setup, group);
+        let mut again = false;
+        loop {
+            let error = match self.client.user_tokens_create(&body).await {
+                Ok(created) => {
+                    let status = created.status();
+                    let created = created.into_result();
+                    match (created.id, created.value) {
+                        (Some(id), Some(value)) if !value.is_empty() => {
+                            self.event(Event::UserTokenCreated { id: id.clone() });
+                            self.created.user_token = Some(id.clone());
+                            return Ok(MintedToken { id, value });
+                        }
+                        (id, _) => {
+                            self.discard_unseen(id, known).await;
+                            let mut error = Error::new(
+                                ErrorKind::Decode,
+                                Some(&USER_TOKENS_CREATE),
+                            )
+                            .with_detail(
+                                "Cloudflare created the API token but its answer carried no \
+                                     value, so it can never be registered",
+                            );
+                            error.0.status = Some(status);
+                            return Err(self.abort(Step::CreateUserToken, error).await);
+                        }
+                    }
+                }
+                Err(error) => error,
+            };
+            if !error.is_outcome_unknown() {
+                return Err(self.abort(Step::CreateUserToken, error).await);
+            }
+            let reconciled = self.discard_unseen(None, known).await;
+            if again || !reconciled {
+                return Err(self.abort(Step::CreateUserToken, error).await);
+            }
+            self.event(Event::SendingAgain(Step::CreateUserToken));
+            again = true;
+        }
+    }
+
+    /// Deletes the API token `id` whose value this run never saw, or, without an id, the
+    /// tokens of the setup that were not there at the start. Whether that could be done.
+    async fn discard_unseen(&mut self, id: Option<String>, known: &HashSet<String>) -> bool {
+        let ids = match id {
+            Some(id) => vec![id],
+            None => match lookup::setup_tokens(self.client, self.setup).await {
+                Ok(tokens) => tokens
+                    .into_iter()
+                    .filter_map(|t| t.id)
+                    .filter(|id| !known.contains(id))
+                    .collect(),
+                Err(e) => {
+                    self.cleaned.left_behind.push(format!(
+                        "possibly an API token named \"{}\" whose create lost its answer (could \
+                         not list the tokens: {e}); the next run deletes it",
+                        self.setup.token_name
+                    ));
+                    return false;
+                }
+            },
+        };
+        let mut all = true;
+        for id in ids {
+            let what = format!("API token {id}");
+            match self.client.user_tokens_delete(&id).await {
+                Ok(_) => {
+                    self.event(Event::UnseenTokenDeleted { id: id.clone() });
+                    self.cleaned
+                        .rolled_back
+                        .push(format!("{what} (created, but its value never reached us)"));
+                }
+                Err(e) => {
+                    self.event(Event::RollbackFailed(what.clone()));
+                    self.cleaned.left_behind.push(format!(
+                        "{what}, created but its value never reached us ({e}); the next run deletes it"
+                    ));
+                    all = false;
+                }
+            }
+        }
+        all
+    }
+
+    /// Registers the minted token. A lost answer is reconciled by listing: a registration of
+    /// the token that landed is kept and used; if none did, the create is sent once more.
+    async fn register(&mut self, minted: &MintedToken) -> Outcome<Uuid> {
+        let setup = self.setup;
+        self.event(Event::Started(Step::RegisterToken));
+        let body = types::AiSearchTokenCreate::new(
+            minted.id.clone(),
+            minted.value.clone(),
+            setup.token_name.clone(),
+        );
+        let mut again = false;
+        loop {
+            let error = match self
+                .client
                 .ai_search_tokens_create(&setup.account_id, &body)
                 .await
             {
                 Ok(registration) => {
-                    let id = registration.id.map(|id| id.to_string()).unwrap_or_default();
-                    on_event(&Event::TokenRegistered {
-                        ai_search_token_id: id.clone(),
-                    });
-                    created.registration = registration.id;
-                    id
+                    let status = registration.status();
+                    if let Some(id) = registration.into_result().id {
+                        self.event(Event::TokenRegistered {
+                            ai_search_token_id: id,
+                        });
+                        self.created.registration = Some(id);
+                        return Ok(id);
+                    }
+                    let mut error = Error::new(ErrorKind::Decode, Some(&AI_SEARCH_TOKENS_CREATE))
+                        .with_detail("the registration's answer has no id");
+                    error.0.status = Some(status);
+                    error
                 }
-                Err(error) => {
-                    return Err(created
-                        .undo(client, setup, Step::RegisterToken, error, &mut on_event)
-                        .await);
+                Err(error) if error.is_outcome_unknown() => error,
+                Err(error) => return Err(self.abort(Step::RegisterToken, error).await),
+            };
+            let registrations = lookup::all_registrations(self.client, &setup.account_id).await;
+            let Ok(registrations) = registrations else {
+                return Err(self.abort(Step::RegisterToken, error).await);
+            };
+            let landed = registrations.iter().find(|r| {
+                r.cf_api_id.as_deref() == Some(minted.id.as_str())
+                    && r.name.as_deref() == Some(setup.token_name.as_str())
+            });
+            if let Some(id) = landed.and_then(|r| r.id) {
+                self.event(Event::RegistrationLanded {
+                    ai_search_token_id: id,
+                });
+                self.created.registration = Some(id);
+                return Ok(id);
+            }
+            if again {
+                return Err(self.abort(Step::RegisterToken, error).await);
+            }
+            self.event(Event::SendingAgain(Step::RegisterToken));
+            again = true;
+        }
+    }
+
+    /// Points registration `id` at the minted token.
+    async fn repair(&mut self, id: Uuid, minted: &MintedToken) -> Outcome<()> {
+        let setup = self.setup;
+        self.event(Event::Started(Step::RepairRegistration));
+        let body = types::AiSearchTokenUpdate::new(
+            minted.id.clone(),
+            minted.value.clone(),
+            setup.token_name.clone(),
+        );
+        match self
+            .client
+            .ai_search_tokens_update(&setup.account_id, &id, &body)
+            .await
+        {
+            Ok(_) => {
+                self.event(Event::TokenRepaired {
+                    ai_search_token_id: id,
+                    user_token_id: minted.id.clone(),
+                });
+                // Named by a registration this run did not create: never undone.
+                self.created.user_token = None;
+                Ok(())
+            }
+            Err(error) => Err(self.abort(Step::RepairRegistration, error).await),
+        }
+    }
+
+    /// Deletes orphaned API tokens: those deleted, and those that could not be (reported, and
+    /// left for the next run; the rest of the setup goes on).
+    async fn delete_orphans(&mut self, orphans: Vec<String>) -> (Vec<String>, Vec<String>) {
+        let (mut deleted, mut left) = (Vec::new(), Vec::new());
+        if orphans.is_empty() {
+            return (deleted, left);
+        }
+        self.event(Event::Started(Step::DeleteOrphans));
+        for id in orphans {
+            match self.client.user_tokens_delete(&id).await {
+                Ok(_) => deleted.push(id),
+                Err(error) if error.status() == Some(reqwest::StatusCode::NOT_FOUND) => {}
+                Err(_) => {
+                    self.event(Event::OrphanNotDeleted { id: id.clone() });
+                    left.push(id);
                 }
             }
         }
-    };
-    outcome.ai_search_token_id = Some(token_id.clone());
-
-    on_event(&Event::Started(Step::CreateInstance));
-    let body = instance_body(setup, &token_id);
-    match client
-        .ai_search_instances_create(&setup.account_id, &body)
-        .await
-    {
-        Ok(instance) => {
-            on_event(&Event::InstanceCreated {
-                id: setup.instance_id.clone(),
+        if !deleted.is_empty() {
+            self.event(Event::OrphansDeleted {
+                ids: deleted.clone(),
             });
-            outcome.instance = Some(instance.into_result());
-            outcome.created_instance = true;
-            Ok(outcome)
         }
-        Err(error) => Err(created
-            .undo(client, setup, Step::CreateInstance, error, &mut on_event)
-            .await),
+        (deleted, left)
     }
+
+    /// Creates the instance. A lost answer is reconciled by looking the instance up: one that
+    /// landed is kept; if it did not, the create is sent once more.
+    async fn create_instance(&mut self, registration: Uuid) -> Outcome<types::AiSearchInstance> {
+        let setup = self.setup;
+        self.event(Event::Started(Step::CreateInstance));
+        let body = lookup::instance_body(setup, registration);
+        let mut again = false;
+        loop {
+            let error = match self
+                .client
+                .ai_search_instances_create(&setup.account_id, &body)
+                .await
+            {
+                Ok(instance) => {
+                    self.event(Event::InstanceCreated {
+                        id: setup.instance_id.clone(),
+                    });
+                    return Ok(instance.into_result());
+                }
+                Err(error) if error.is_outcome_unknown() => error,
+                Err(error) => return Err(self.abort(Step::CreateInstance, error).await),
+            };
+            match lookup::find_instance(self.client, &setup.account_id, &setup.instance_id).await {
+                Ok(Some(instance)) => {
+                    self.event(Event::InstanceLanded {
+                        id: setup.instance_id.clone(),
+                    });
+                    return Ok(instance);
+                }
+                Ok(None) if !again => {
+                    self.event(Event::SendingAgain(Step::CreateInstance));
+                    again = true;
+                }
+                Ok(None) => return Err(self.abort(Step::CreateInstance, error).await),
+                Err(_) => {
+                    self.created.maybe_instance = Some(setup.instance_id.clone());
+                    return Err(self.abort(Step::CreateInstance, error).await);
+                }
+            }
+        }
+    }
+
+    /// Undoes what this run created and builds the error for `step`.
+    async fn abort(&mut self, step: Step, error: Error) -> SetupError {
+        let created = std::mem::take(&mut self.created);
+        let mut undone = std::mem::take(&mut self.cleaned);
+        if !created.is_empty() {
+            self.event(Event::RollingBack(step));
+            let more = created
+                .undo(self.client, self.setup, &mut self.on_event)
+                .await;
+            undone.rolled_back.extend(more.rolled_back);
+            undone.left_behind.extend(more.left_behind);
+        }
+        SetupError {
+            step,
+            error,
+            rolled_back: undone.rolled_back,
+            left_behind: undone.left_behind,
+        }
+    }
+}
+
+/// What a real run would do now, in order.
+fn dry_run(setup: &AiSearchSetup, group: &str, plan: &Plan, found: &mut Found) -> Vec<String> {
+    let mut steps = Vec::new();
+    let mint = format!(
+        "create API token \"{}\" allowing \"{AI_SEARCH_INDEX_ENGINE}\" ({group}) on account {}",
+        setup.token_name, setup.account_id
+    );
+    match plan {
+        Plan::Register => {
+            steps.push(mint);
+            steps.push(format!(
+                "register it with AI Search as \"{}\"",
+                setup.token_name
+            ));
+        }
+        Plan::Repair { id } => {
+            steps.push(mint);
+            steps.push(format!("repair AI Search token {id} with it"));
+            for r in found.registrations.iter_mut().filter(|r| r.id == Some(*id)) {
+                r.cf_api_id = None;
+            }
+        }
+        Plan::Reuse { .. } | Plan::Nothing => {}
+    }
+    if let Some(tokens) = &found.tokens {
+        let orphans = lookup::orphans(tokens, &found.registrations);
+        if !orphans.is_empty() {
+            steps.push(format!(
+                "delete {} orphaned API token(s) named \"{}\" that no registration names ({})",
+                orphans.len(),
+                setup.token_name,
+                orphans.join(", ")
+            ));
+        }
+    }
+    if found.instance.is_none() {
+        steps.push(format!(
+            "create AI Search instance {} over {}",
+            setup.instance_id,
+            describe(&setup.source)
+        ));
+    }
+    steps
 }
 
 fn describe(source: &InstanceSource) -> String {

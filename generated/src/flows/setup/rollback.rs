@@ -1,61 +1,123 @@
-//! Undoing what a failed setup run created.
+//! Undoing what a failed setup run created, in dependency order: the instance, then the
+//! registration, then the API token, and never a token that a registration still names.
 
-use super::{AiSearchSetup, Event, SetupError, Step};
-use crate::{Client, Error, Result};
+use reqwest::StatusCode;
+use uuid::Uuid;
+
+use super::lookup::{all_registrations, named};
+use super::{AiSearchSetup, Event};
+use crate::{Client, Result};
 
 /// What a setup run has created so far, to delete again if a later step fails.
 #[derive(Default)]
 pub(super) struct Created {
+    /// An API token this run minted that no registration of an earlier run was pointed at.
     pub(super) user_token: Option<String>,
-    pub(super) registration: Option<uuid::Uuid>,
+    /// A registration this run created (or found to have landed after a lost answer).
+    pub(super) registration: Option<Uuid>,
+    /// An instance whose create lost its answer and could not be looked up: it may exist.
+    pub(super) maybe_instance: Option<String>,
+}
+
+/// What undoing did.
+#[derive(Default)]
+pub(super) struct Undone {
+    pub(super) rolled_back: Vec<String>,
+    pub(super) left_behind: Vec<String>,
+}
+
+/// A delete's result: a 404 means there is nothing to delete, which is what undoing wants.
+fn deleted<T>(result: Result<T>) -> Result<bool> {
+    match result {
+        Ok(_) => Ok(true),
+        Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => Ok(false),
+        Err(error) => Err(error),
+    }
 }
 
 impl Created {
+    pub(super) fn is_empty(&self) -> bool {
+        self.user_token.is_none() && self.registration.is_none() && self.maybe_instance.is_none()
+    }
+
     pub(super) async fn undo(
         self,
         client: &Client,
         setup: &AiSearchSetup,
-        step: Step,
-        error: Error,
         on_event: &mut impl FnMut(&Event),
-    ) -> SetupError {
-        on_event(&Event::RollingBack(step));
-        let mut rolled_back = Vec::new();
-        let mut left_behind = Vec::new();
-        let mut report = |what: String, result: Result<()>| match result {
-            Ok(()) => {
-                on_event(&Event::RolledBack(what.clone()));
-                rolled_back.push(what);
-            }
-            Err(e) => {
-                on_event(&Event::RollbackFailed(what.clone()));
-                left_behind.push(format!("{what} ({e})"));
-            }
+    ) -> Undone {
+        let account = &setup.account_id;
+        let mut undone = Undone::default();
+        let mut done = |what: String, on_event: &mut dyn FnMut(&Event)| {
+            on_event(&Event::RolledBack(what.clone()));
+            undone.rolled_back.push(what);
         };
+        let mut left = Vec::new();
+        // Each later object is kept while an earlier one that may use it could not be deleted.
+        let mut blocked = None;
+
+        if let Some(id) = self.maybe_instance {
+            let what = format!("AI Search instance {id}");
+            match deleted(client.ai_search_instances_delete(account, &id).await) {
+                Ok(true) => done(what, on_event),
+                Ok(false) => {}
+                Err(e) => {
+                    on_event(&Event::RollbackFailed(what.clone()));
+                    left.push(format!("{what}, if its create landed ({e})"));
+                    blocked = Some(format!("instance {id} may use it"));
+                }
+            }
+        }
         if let Some(id) = self.registration {
-            let result = client
-                .ai_search_tokens_delete(&setup.account_id, &id)
-                .await
-                .map(drop);
-            report(format!("AI Search token registration {id}"), result);
+            let what = format!("AI Search token registration {id}");
+            match &blocked {
+                Some(why) => left.push(format!("{what} ({why})")),
+                None => match deleted(client.ai_search_tokens_delete(account, &id).await) {
+                    Ok(true) => done(what, on_event),
+                    Ok(false) => {}
+                    Err(e) => {
+                        on_event(&Event::RollbackFailed(what.clone()));
+                        left.push(format!(
+                            "{what} ({e}); a later run reuses it while its API token is active"
+                        ));
+                        blocked = Some(format!("registration {id} still names it"));
+                    }
+                },
+            }
         }
         if let Some(id) = self.user_token {
-            let result = client.user_tokens_delete(&id).await.map(drop);
-            report(format!("API token {id}"), result);
+            let what = format!("API token {id}");
+            if let Some(why) = &blocked {
+                left.push(format!("{what} ({why})"));
+            } else {
+                // Checked afresh: a registration whose answer was lost may name it after all.
+                match all_registrations(client, account).await {
+                    Ok(registrations) if named(&registrations, &id) => {
+                        on_event(&Event::Kept(format!(
+                            "{what}: an AI Search registration names it"
+                        )));
+                    }
+                    Ok(_) => match deleted(client.user_tokens_delete(&id).await) {
+                        Ok(true) => done(what, on_event),
+                        Ok(false) => {}
+                        Err(e) => {
+                            on_event(&Event::RollbackFailed(what.clone()));
+                            left.push(format!(
+                                "{what} ({e}); no registration names it, so the next run deletes it"
+                            ));
+                        }
+                    },
+                    Err(e) => {
+                        on_event(&Event::RollbackFailed(what.clone()));
+                        left.push(format!(
+                            "{what} (could not check whether a registration names it: {e}); \
+                             the next run deletes it unless one does"
+                        ));
+                    }
+                }
+            }
         }
-        if error.is_outcome_unknown() && step == Step::RegisterToken {
-            // The registration may exist although its answer was lost; with its API token
-            // deleted it can do nothing, but it should not linger unnoticed.
-            left_behind.push(format!(
-                "possibly an AI Search token registration named \"{}\" (the answer was lost)",
-                setup.token_name
-            ));
-        }
-        SetupError {
-            step,
-            error,
-            rolled_back,
-            left_behind,
-        }
+        undone.left_behind = left;
+        undone
     }
 }
