@@ -33,9 +33,14 @@ impl Schemas<'_> {
         naming: Naming,
         site: Option<Site<'_>>,
     ) -> Result<Value, SpecError> {
-        let reusable = self.reusable(at, schema, &naming, site.as_ref());
-        if reusable && let Some(done) = self.converted.get(at) {
-            return Ok(done.clone());
+        let reusable = self.reusable(&naming, site.as_ref());
+        // A place is known by its pointer and what is written there (the pointer alone could
+        // also be where the overlay put a schema of its own).
+        if reusable
+            && let Some((converted, result)) = self.converted.get(at)
+            && converted == schema
+        {
+            return Ok(result.clone());
         }
         let before = self.site_dependent;
         let result = self.convert_fresh(at, schema, naming, site);
@@ -43,26 +48,17 @@ impl Schemas<'_> {
             && self.site_dependent == before
             && let Ok(value) = &result
         {
-            self.converted.insert(at.clone(), value.clone());
+            self.converted
+                .insert(at.clone(), (schema.clone(), value.clone()));
         }
         result
     }
 
-    /// Whether the conversion of `schema` at `at` under `naming` would be the same as any other
-    /// of the schema written there (up to the names of the models it makes), so that one may
-    /// stand for the other.
-    fn reusable(
-        &self,
-        at: &Pointer,
-        schema: &Value,
-        naming: &Naming,
-        site: Option<&Site<'_>>,
-    ) -> bool {
-        // `at` identifies the schema only where it is what the document has there (not for a
-        // schema the overlay wrote, say).
-        let written_there = at.get(&self.doc.root) == Some(schema);
-        written_there
-            && !naming.explicit
+    /// Whether a conversion under `naming` at `site` would be the same as any other of the
+    /// same schema (up to the names of the models it makes), so that one may stand for the
+    /// other.
+    fn reusable(&self, naming: &Naming, site: Option<&Site<'_>>) -> bool {
+        !naming.explicit
             && site.is_none_or(|site| !self.overlay.fixes.iter().any(|fix| fix.matches(site)))
             && !self.names_taken(&naming.name)
     }

@@ -88,8 +88,8 @@ pub struct Schemas<'a> {
     /// `$ref` targets being converted right now, to detect recursion.
     active: Vec<Pointer>,
     /// Conversions that can stand for any other of the same schema, by where the schema is
-    /// written upstream (see [`Schemas::convert`]).
-    converted: BTreeMap<Pointer, Value>,
+    /// written upstream: the schema and what it became (see [`Schemas::convert`]).
+    converted: BTreeMap<Pointer, (Value, Value)>,
     /// Counts the fixes and renames applied and the merges made so far: a conversion during
     /// which it moves depends on where it happens, and is not reused.
     site_dependent: usize,
