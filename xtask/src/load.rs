@@ -85,7 +85,7 @@ const YAML_REPETITIONS_PER_EVENT: usize = 100;
 /// A byte count as people write it: `128 MiB` when it is whole MiB, else `1000 bytes`.
 pub fn describe_size(bytes: u64) -> String {
     const MIB: u64 = 1 << 20;
-    if bytes >= MIB && bytes % MIB == 0 {
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
         format!("{} MiB", bytes / MIB)
     } else {
         format!("{bytes} bytes")

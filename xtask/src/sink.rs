@@ -58,7 +58,7 @@ impl FileSet {
     }
 
     /// Compares the set with the disk. In write mode, replaces what differs and removes stale
-    /// files as one transaction (see [`Transaction`]): either every file is updated, or, when
+    /// files as one transaction (see `Transaction`): either every file is updated, or, when
     /// any step fails, every file is left as it was. In check mode it writes nothing and prints
     /// a diff of each difference to `out`.
     pub fn apply(&self, mode: Mode, out: &mut dyn Write) -> Result<Report> {
@@ -203,21 +203,14 @@ impl Transaction {
     /// Writes the staged copies and the backups of the files they replace. Stale files need no
     /// copy: the commit moves them aside, and that is their backup.
     fn stage(&mut self, changed: &[(PathBuf, &str)]) -> Result<()> {
-        for (_i, (path, contents)) in changed.iter().enumerate() {
+        for (i, (path, contents)) in changed.iter().enumerate() {
             let dir = path
                 .parent()
                 .context("output path has no parent directory")?;
             self.create_dir_all(dir)?;
             let temporary = beside(path, "tmp")?;
-            let written = self.write_new(&temporary, contents);
-            #[cfg(test)]
-            let written = match self.fail {
-                Some(Fail::Stage(n)) if n == _i => {
-                    written.and(Err(std::io::Error::other("injected failure")))
-                }
-                _ => written,
-            };
-            written.with_context(|| format!("writing {}", temporary.display()))?;
+            self.write_new(i, &temporary, contents)
+                .with_context(|| format!("writing {}", temporary.display()))?;
             if path.exists() {
                 self.back_up(path)?;
             }
@@ -225,13 +218,18 @@ impl Transaction {
         Ok(())
     }
 
-    /// Writes `contents` to a file that must not exist yet, remembering it once created.
-    fn write_new(&mut self, path: &Path, contents: &str) -> std::io::Result<()> {
+    /// Writes `contents` to a file that must not exist yet, remembering it once created: the
+    /// staged copy of the `i`-th changed file.
+    fn write_new(&mut self, _i: usize, path: &Path, contents: &str) -> std::io::Result<()> {
         let mut file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(path)?;
         self.staged.push(path.to_path_buf());
+        #[cfg(test)]
+        if matches!(self.fail, Some(Fail::Stage(n)) if n == _i) {
+            return Err(std::io::Error::other("injected failure"));
+        }
         file.write_all(contents.as_bytes())?;
         file.sync_all()
     }
