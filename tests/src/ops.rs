@@ -50,7 +50,8 @@ pub fn client(server: &MockServer, auth: Auth) -> Client {
         .expect("a client for the mock server")
 }
 
-/// What every request must carry: exactly one kind of credentials, and the crate's user agent.
+/// What every request must carry: exactly one kind of credentials, and the crate's user agent;
+/// and what none may: progenitor's `api-version` header, which Cloudflare's API does not define.
 pub fn authenticated(when: When, auth: Auth) -> When {
     let when = match auth {
         Auth::Token => when
@@ -63,6 +64,7 @@ pub fn authenticated(when: When, auth: Auth) -> When {
             .header_missing("authorization"),
     };
     when.header_prefix("user-agent", "cloudflare-tokens/")
+        .header_missing("api-version")
 }
 
 /// Requires the query string to hold exactly `expected` (decoded), in any order: the parameters

@@ -29,6 +29,52 @@ pub struct Overlay {
     pub rename: BTreeMap<String, String>,
     #[serde(default, rename = "fix")]
     pub fixes: Vec<Fix>,
+    /// Parameters the client gives a shape of its own, by upstream name (see [`Role`]).
+    #[serde(default)]
+    pub parameters: BTreeMap<String, Role>,
+}
+
+/// What a parameter is to the client, beyond its type. The trimmer writes it into the trimmed
+/// spec as the parameter's `x-role` ([`Role::EXTENSION`]), and the generator keys on that mark,
+/// never on the parameter's name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// The `accounts`/`zones` path segment: with [`Role::ScopeId`], one `&Scope` argument.
+    ScopeKind,
+    /// The account or zone id that follows it.
+    ScopeId,
+    /// A page number (from 1), as `u32`: a list with a page and a page size gets a stream of
+    /// every item.
+    Page,
+    /// A page size, as `u32`, at most the parameter's `maximum`.
+    PerPage,
+}
+
+impl Role {
+    /// The trimmed spec's extension that carries a parameter's role.
+    pub const EXTENSION: &'static str = "x-role";
+
+    /// The role as the trimmed spec spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ScopeKind => "scope-kind",
+            Self::ScopeId => "scope-id",
+            Self::Page => "page",
+            Self::PerPage => "per-page",
+        }
+    }
+
+    /// The role a trimmed spec's parameter carries, if any.
+    pub fn of(parameter: &Value) -> Option<Self> {
+        match parameter.get(Self::EXTENSION)?.as_str()? {
+            "scope-kind" => Some(Self::ScopeKind),
+            "scope-id" => Some(Self::ScopeId),
+            "page" => Some(Self::Page),
+            "per-page" => Some(Self::PerPage),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]

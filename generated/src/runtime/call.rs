@@ -339,12 +339,17 @@ impl CallContext {
     }
 }
 
+/// progenitor sends the spec's `info.version` as an `api-version` header on every request;
+/// Cloudflare's API defines no such header, and a request should carry only what the API does.
+const PROGENITOR_VERSION_HEADER: &str = "api-version";
+
 impl ClientHooks<CallContext> for ProgenitorClient {
     async fn exec(
         &self,
-        request: reqwest::Request,
+        mut request: reqwest::Request,
         _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
+        request.headers_mut().remove(PROGENITOR_VERSION_HEADER);
         self.inner().execute(self.client(), request).await
     }
 }

@@ -2,7 +2,7 @@
 //! path, query, credentials, body) and what it makes of Cloudflare's success and error
 //! envelopes.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use cloudflare_tokens::types::{
     PermissionGroupCategory, PermissionGroupScope, PolicyEffect, PolicyPermissionGroup,
@@ -49,7 +49,7 @@ fn zone_read_policy() -> TokenPolicy {
     TokenPolicy::new(
         PolicyEffect::Allow,
         vec![PolicyPermissionGroup::new(ZONE_READ)],
-        HashMap::from([(zone_resource(), PolicyResourceValue::String("*".into()))]),
+        BTreeMap::from([(zone_resource(), PolicyResourceValue::String("*".into()))]),
     )
 }
 

@@ -80,7 +80,8 @@ impl<'a> Form<'a> {
 
 pub fn compare(old: &Spec<'_>, new: &Spec<'_>, out: &mut Vec<Change>) {
     let names: BTreeSet<&String> = old.models.keys().chain(new.models.keys()).collect();
-    for name in names.into_iter().filter(|n| !is_envelope(n)) {
+    let framing = |name: &str| is_envelope(old.models, name) || is_envelope(new.models, name);
+    for name in names.into_iter().filter(|n| !framing(n)) {
         let subject = format!("model {name}");
         match (old.models.get(name), new.models.get(name)) {
             (None, Some(added)) => out.push(Change::new(

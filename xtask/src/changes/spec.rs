@@ -7,15 +7,19 @@ use std::sync::LazyLock;
 use serde_json::{Map, Value};
 
 use super::shape::{reachable, ref_name, refs_in};
+use crate::keywords::EnvelopePart;
 
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "patch", "head", "options", "trace",
 ];
 
-/// Models named like this are Cloudflare's response framing, which the generator replaces by
-/// its own generic envelope; only their `result` matters to the client.
-pub fn is_envelope(name: &str) -> bool {
-    name.ends_with("Envelope")
+/// Whether model `name` is Cloudflare's response framing (marked by the trimmer), which the
+/// generator replaces by its own generic envelope: only its `result` matters to the client.
+pub fn is_envelope(models: &Map<String, Value>, name: &str) -> bool {
+    models
+        .get(name)
+        .and_then(EnvelopePart::of)
+        .is_some_and(EnvelopePart::is_envelope)
 }
 
 pub struct Operation<'a> {
@@ -59,7 +63,7 @@ impl<'a> Operation<'a> {
     /// envelope without `result`.
     pub fn result(&self, models: &'a Map<String, Value>) -> Option<&'a Value> {
         let schema = self.success_schema()?;
-        match ref_name(schema).filter(|n| is_envelope(n)) {
+        match ref_name(schema).filter(|n| is_envelope(models, n)) {
             Some(envelope) => models.get(envelope)?.pointer("/properties/result"),
             None => Some(schema),
         }

@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
+use crate::keywords::EnvelopePart;
+use crate::overlay::Role;
 use crate::trim::SCHEMAS;
 
 /// The area of models used by operations of more than one area.
@@ -16,6 +18,10 @@ pub struct Parameter {
     pub name: String,
     pub location: String,
     pub required: bool,
+    /// What the parameter is to the client, as the overlay declares it (`x-role`).
+    pub role: Option<Role>,
+    /// The largest value the spec allows, if it says.
+    pub maximum: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -25,25 +31,35 @@ pub struct Operation {
     pub path: String,
     pub area: String,
     pub doc: String,
+    /// In the order progenitor's method takes them: path parameters in path order, then query
+    /// parameters by name, then headers by name.
     pub parameters: Vec<Parameter>,
+    /// Whether the operation takes a request body (progenitor's last argument).
+    pub has_body: bool,
     /// The envelope model of the success response.
     pub envelope: String,
     /// Whether `result` is a list.
     pub is_list: bool,
     pub permissions: Vec<String>,
     pub token_groups: Vec<String>,
-    /// The largest `per_page` the API accepts, for lists that page.
-    pub max_per_page: Option<u64>,
 }
 
 impl Operation {
-    pub fn parameter(&self, name: &str) -> Option<&Parameter> {
-        self.parameters.iter().find(|p| p.name == name)
+    /// The parameter that plays `role`, if any.
+    pub fn with_role(&self, role: Role) -> Option<&Parameter> {
+        self.parameters.iter().find(|p| p.role == Some(role))
     }
 
-    /// Lists with `page` and `per_page` can be streamed page by page.
+    /// Lists with a page number and a page size can be streamed page by page.
     pub fn is_paged(&self) -> bool {
-        self.is_list && self.parameter("page").is_some() && self.parameter("per_page").is_some()
+        self.is_list
+            && self.with_role(Role::Page).is_some()
+            && self.with_role(Role::PerPage).is_some()
+    }
+
+    /// The largest page size the API accepts, for lists that page.
+    pub fn max_per_page(&self) -> Option<u64> {
+        self.with_role(Role::PerPage)?.maximum
     }
 }
 
@@ -119,19 +135,31 @@ fn read_operation(
         .as_str()
         .with_context(|| format!("operation {id} has no area tag"))?
         .to_string();
-    let mut parameters = Vec::new();
-    let mut max_per_page = None;
-    for p in op["parameters"].as_array().into_iter().flatten() {
-        let name = p["name"].as_str().unwrap_or_default().to_string();
-        if name == "per_page" {
-            max_per_page = p["schema"]["maximum"].as_u64();
-        }
-        parameters.push(Parameter {
-            name,
+    let mut parameters: Vec<Parameter> = op["parameters"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| Parameter {
+            name: p["name"].as_str().unwrap_or_default().to_string(),
             location: p["in"].as_str().unwrap_or_default().to_string(),
             required: p["required"] == Value::Bool(true),
-        });
-    }
+            role: Role::of(p),
+            maximum: p["schema"]["maximum"].as_u64(),
+        })
+        .collect();
+    // progenitor's order (its `sort_params`), so that its method's arguments line up with these.
+    parameters.sort_by_key(|p| {
+        let rank = match p.location.as_str() {
+            "path" => 0,
+            "query" => 1,
+            _ => 2,
+        };
+        let position = match rank {
+            0 => path.find(&format!("{{{}}}", p.name)).unwrap_or(usize::MAX),
+            _ => 0,
+        };
+        (rank, position, p.name.clone())
+    });
     let success = op["responses"]
         .as_object()
         .into_iter()
@@ -149,6 +177,11 @@ fn read_operation(
     let Some(envelope_schema) = schemas.get(&envelope) else {
         bail!("operation {id} refers to a missing model {envelope}");
     };
+    if EnvelopePart::of(envelope_schema) != Some(EnvelopePart::Success) {
+        bail!(
+            "operation {id}: its success response {envelope} is not marked as an envelope (x-envelope)"
+        );
+    }
     let is_list =
         envelope_schema.pointer("/properties/result/type") == Some(&Value::String("array".into()));
     let strings = |v: &Value| -> Vec<String> {
@@ -164,11 +197,11 @@ fn read_operation(
         path: path.to_string(),
         area,
         parameters,
+        has_body: op.get("requestBody").is_some(),
         envelope,
         is_list,
         permissions: strings(&op["x-cfPermissionsRequired"]["enum"]),
         token_groups: strings(&op["x-api-token-group"]),
-        max_per_page,
         id,
     })
 }

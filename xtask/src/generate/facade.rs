@@ -9,6 +9,7 @@ use syn::visit_mut::VisitMut;
 use syn::{FnArg, GenericArgument, Pat, PathArguments, ReturnType, Type};
 
 use super::api::Operation;
+use crate::overlay::Role;
 
 /// The generated code of one area: operation descriptions, query structs and methods.
 pub fn area(
@@ -112,71 +113,102 @@ fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
 
     let mut args: Vec<(syn::Ident, TokenStream)> = Vec::new(); // the facade's parameters
     let mut stream_args: Vec<TokenStream> = Vec::new(); // the same, borrowed for the stream's life
-    let mut passes = Vec::new(); // what the facade passes to the raw method
+    let mut passes = Vec::new(); // what the facade passes to progenitor's method
     let mut query_fields = Vec::new();
     let mut query_names = Vec::new();
-    for input in &raw.sig.inputs {
-        let FnArg::Typed(typed) = input else { continue };
+    // The query fields of the page number and the page size, for `…_all`.
+    let (mut page_field, mut per_page_field) = (None, None);
+    // progenitor's arguments are the spec's parameters in its order, then the body: the model
+    // says what each one is, progenitor's signature only its Rust name and type.
+    let inputs: Vec<&syn::PatType> = raw
+        .sig
+        .inputs
+        .iter()
+        .filter_map(|input| match input {
+            FnArg::Typed(typed) => Some(typed),
+            FnArg::Receiver(_) => None,
+        })
+        .collect();
+    let expected = op.parameters.len() + usize::from(op.has_body);
+    if inputs.len() != expected {
+        bail!(
+            "{}: progenitor's method takes {} arguments, but the spec has {} parameters{}",
+            op.id,
+            inputs.len(),
+            op.parameters.len(),
+            if op.has_body { " and a body" } else { "" }
+        );
+    }
+    for (index, typed) in inputs.iter().enumerate() {
         let Pat::Ident(pat) = &*typed.pat else {
             bail!("{}: unexpected parameter pattern", op.id)
         };
         let ident = pat.ident.clone();
-        let api_name = ident.to_string().trim_end_matches('_').to_string();
         let raw_ty = (*typed.ty).clone();
         let ty = without_lifetimes(raw_ty.clone());
-        if api_name == "body" {
+        let Some(parameter) = op.parameters.get(index) else {
             args.push((ident.clone(), quote! { body: #ty }));
-            passes.push(quote! { body });
+            passes.push(quote! { #ident });
             continue;
-        }
-        let parameter = op
-            .parameter(&api_name)
-            .with_context(|| format!("{}: raw parameter `{ident}` is not in the spec", op.id))?;
-        match parameter.location.as_str() {
-            "path" if api_name == "accounts_or_zones" => {
+        };
+        match (parameter.location.as_str(), parameter.role) {
+            ("path", Some(Role::ScopeKind)) => {
                 args.push((format_ident!("scope"), quote! { scope: &crate::Scope }));
                 stream_args.push(quote! { scope: &'a crate::Scope });
                 passes.push(quote! { scope.kind() });
             }
-            "path" if api_name == "account_or_zone_id" => passes.push(quote! { scope.id() }),
-            "path" => {
+            ("path", Some(Role::ScopeId)) => {
+                if op.with_role(Role::ScopeKind).is_none() {
+                    bail!(
+                        "{}: parameter `{}` is a scope id without a scope kind",
+                        op.id,
+                        parameter.name
+                    );
+                }
+                passes.push(quote! { scope.id() });
+            }
+            ("path", _) => {
                 args.push((ident.clone(), quote! { #ident: #ty }));
                 stream_args.push(quote! { #ident: #raw_ty });
                 passes.push(quote! { #ident });
             }
-            "query" => {
+            ("query", role) => {
                 let inner = option_inner(&ty).with_context(|| {
                     format!("{}: query parameter `{ident}` is not optional", op.id)
                 })?;
-                let (field_ty, pass) = if api_name == "page" || api_name == "per_page" {
-                    (
+                let (field_ty, pass) = match role {
+                    Some(Role::Page | Role::PerPage) => (
                         quote! { ::std::option::Option<u32> },
                         quote! { query.#ident.map(::std::convert::Into::into) },
-                    )
-                } else if is_str_ref(&inner) {
-                    (
+                    ),
+                    _ if is_str_ref(&inner) => (
                         quote! { ::std::option::Option<::std::string::String> },
                         quote! { query.#ident.as_deref() },
-                    )
-                } else {
-                    (
+                    ),
+                    _ => (
                         quote! { ::std::option::Option<#inner> },
                         quote! { query.#ident.clone() },
-                    )
+                    ),
                 };
-                let doc = match api_name.as_str() {
-                    "page" => " Which page to fetch, from 1.".to_string(),
-                    "per_page" => match op.max_per_page {
-                        Some(max) => format!(" How many items a page holds (at most {max})."),
-                        None => " How many items a page holds.".to_string(),
-                    },
-                    other => format!(" The `{other}` query parameter."),
+                let doc = match role {
+                    Some(Role::Page) => {
+                        page_field = Some(ident.clone());
+                        " Which page to fetch, from 1.".to_string()
+                    }
+                    Some(Role::PerPage) => {
+                        per_page_field = Some(ident.clone());
+                        match parameter.maximum {
+                            Some(max) => format!(" How many items a page holds (at most {max})."),
+                            None => " How many items a page holds.".to_string(),
+                        }
+                    }
+                    _ => format!(" The `{}` query parameter.", parameter.name),
                 };
                 query_fields.push(quote! { #[doc = #doc] pub #ident: #field_ty, });
                 query_names.push(ident);
                 passes.push(pass);
             }
-            other => bail!("{}: parameters in `{other}` are not supported", op.id),
+            (other, _) => bail!("{}: parameters in `{other}` are not supported", op.id),
         }
     }
     let has_query = !query_fields.is_empty();
@@ -187,8 +219,8 @@ fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
     let args: Vec<TokenStream> = args.into_iter().map(|(_, arg)| arg).collect();
 
     let result = envelope_result(raw)?;
-    let per_page = match op.parameter("per_page") {
-        Some(_) => quote! { query.per_page },
+    let per_page = match &per_page_field {
+        Some(field) => quote! { query.#field },
         None => quote! { None },
     };
     let (returns, finish) = match (op.is_list, vec_item(&result)) {
@@ -219,26 +251,29 @@ fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
         }
     });
 
-    let stream = op.is_paged().then(|| {
-        let all = format_ident!("{}_all", op.id);
-        let item = vec_item(&result).expect("paged operations return lists");
-        let max = op.max_per_page.unwrap_or(100) as u32;
-        let doc = format!(
-            " Every item of [`Client::{id}`](crate::Client::{id}), fetched one page at a time as the stream is \
-             read (`per_page` defaults to {max}, the most the API allows). It stops after the last page, without \
-             asking for an empty one, and ends after the first error."
-        );
-        quote! {
-            #[doc = #doc]
-            pub fn #all<'a>(&'a self, #(#stream_args,)* query: #query_name) -> impl ::futures::Stream<Item = crate::Result<#item>> + 'a {
-                let per_page = query.per_page.unwrap_or(#max);
-                crate::runtime::paginate::items(query.page.unwrap_or(1), per_page, move |page, per_page| {
-                    let query = #query_name { page: Some(page), per_page: Some(per_page), ..query.clone() };
-                    async move { self.#name(#(#path_names,)* &query).await }
-                })
-            }
+    let stream = match (op.is_paged(), &page_field, &per_page_field) {
+        (true, Some(page), Some(per_page)) => {
+            let all = format_ident!("{}_all", op.id);
+            let item = vec_item(&result).context("paged operations return lists")?;
+            let max = u32::try_from(op.max_per_page().unwrap_or(100)).unwrap_or(u32::MAX);
+            let doc = format!(
+                " Every item of [`Client::{id}`](crate::Client::{id}), fetched one page at a time as the stream is \
+                 read (`{per_page}` defaults to {max}, the most the API allows). It stops after the last page, without \
+                 asking for an empty one, and ends after the first error."
+            );
+            Some(quote! {
+                #[doc = #doc]
+                pub fn #all<'a>(&'a self, #(#stream_args,)* query: #query_name) -> impl ::futures::Stream<Item = crate::Result<#item>> + 'a {
+                    let per_page = query.#per_page.unwrap_or(#max);
+                    crate::runtime::paginate::items(query.#page.unwrap_or(1), per_page, move |page, per_page| {
+                        let query = #query_name { #page: Some(page), #per_page: Some(per_page), ..query.clone() };
+                        async move { self.#name(#(#path_names,)* &query).await }
+                    })
+                }
+            })
         }
-    });
+        _ => None,
+    };
 
     Ok(quote! {
         #[doc = #meta_doc]

@@ -6,6 +6,7 @@
 //! memory and handed to the sink, so an error anywhere leaves `generated/` as it was.
 
 pub mod api;
+mod expect;
 mod facade;
 mod output;
 pub(crate) mod panics;
@@ -67,8 +68,9 @@ pub fn render(
          // Do not edit by hand: change spec/overlay.toml or xtask/src/generate/, then run `{COMMAND}`.\n\n"
     );
     let api = Api::read(spec)?;
-    let (client, mock) = run_progenitor(spec)?;
-    let parts = split::split(client, &api)?;
+    let prepared = prepare::for_progenitor(spec);
+    let (client, mock) = run_progenitor(&prepared, spec)?;
+    let parts = split::split(client, &api, &expect::Targets::of(&prepared))?;
     let input = output::Input {
         spec,
         api: &api,
@@ -85,9 +87,8 @@ pub fn render(
 }
 
 /// Runs progenitor twice on the prepared spec: for the client and for the httpmock helpers.
-fn run_progenitor(spec: &Value) -> Result<(syn::File, syn::File)> {
-    let prepared = prepare::for_progenitor(spec);
-    let openapi: openapiv3::OpenAPI = serde_json::from_value(prepared)
+fn run_progenitor(prepared: &Value, spec: &Value) -> Result<(syn::File, syn::File)> {
+    let openapi: openapiv3::OpenAPI = serde_json::from_value(prepared.clone())
         .context("spec/openapi.json is not an OpenAPI 3.0 document progenitor can read")?;
     let settings = settings(spec);
     let client = panics::caught("progenitor", || {
@@ -109,6 +110,10 @@ fn settings(spec: &Value) -> progenitor::GenerationSettings {
         .with_interface(progenitor::InterfaceStyle::Positional)
         .with_inner_type(quote! { crate::runtime::call::CallContext })
         .with_hooks(progenitor::HooksMode::Expected)
+        // Maps serialize in a stable key order (a request body is the same bytes every time),
+        // and models compare with `==`.
+        .with_map_type("::std::collections::BTreeMap")
+        .with_derive("PartialEq")
         .with_crate(prepare::SECRET_CRATE, progenitor::CrateVers::Any, None);
     for (name, rust) in replacements(spec) {
         settings.with_replacement(name, rust, std::iter::empty());

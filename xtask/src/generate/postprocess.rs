@@ -15,8 +15,12 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::{Attribute, Fields, Ident, Item, ItemEnum, ItemImpl, ItemStruct, Type};
 
-/// Rewrites the items of progenitor's `types` module.
-pub fn types(items: Vec<Item>) -> Vec<Item> {
+use super::expect::{Found, Targets};
+
+/// Rewrites the items of progenitor's `types` module, and fails unless every rewrite found each
+/// of its `targets`.
+pub fn types(items: Vec<Item>, targets: &Targets) -> anyhow::Result<Vec<Item>> {
+    let mut found = Found::default();
     let enums: Vec<(Ident, Vec<(Ident, String)>)> = items
         .iter()
         .filter_map(|item| match item {
@@ -35,14 +39,17 @@ pub fn types(items: Vec<Item>) -> Vec<Item> {
                     .find(|(n, _)| *n == e.ident)
                     .expect("listed above")
                     .1;
+                found.string_enums.insert(e.ident.to_string());
                 out.extend(tolerant_enum(&e, values));
             }
             // typify's conversions of a string enum are replaced by ours.
             Item::Impl(i)
                 if impl_target(&i).is_some_and(|t| is_string_enum(&t))
                     && is_conversion_impl(&i) => {}
+            // Its `ConversionError` served only those conversions.
+            Item::Mod(m) if m.ident == "error" => found.error_module = true,
             Item::Struct(mut s) => {
-                tolerate_fields(&mut s);
+                tolerate_fields(&mut s, &mut found);
                 let constructor = constructor(&s);
                 out.push(Item::Struct(s));
                 out.extend(constructor);
@@ -50,7 +57,8 @@ pub fn types(items: Vec<Item>) -> Vec<Item> {
             other => out.push(other),
         }
     }
-    out
+    targets.check(&found)?;
+    Ok(out)
 }
 
 /// The variants and wire values of an enum whose variants are all unit variants (typify's form
@@ -189,16 +197,24 @@ fn type_string(ty: &Type) -> String {
 
 const DATE_TIME: &str = "::chrono::DateTime<::chrono::offset::Utc>";
 
-/// Adds tolerant decoding to the fields of a struct.
-fn tolerate_fields(s: &mut ItemStruct) {
+/// Adds tolerant decoding to the fields of a struct, counting what it rewrote in `found`.
+fn tolerate_fields(s: &mut ItemStruct, found: &mut Found) {
     // Unknown fields are ignored everywhere, also in models typify closed (an empty body).
+    let before = s.attrs.len();
     s.attrs.retain(|attr| !is_deny_unknown_fields(attr));
+    if s.attrs.len() < before {
+        found.closed_models.insert(s.ident.to_string());
+    }
     let Fields::Named(fields) = &mut s.fields else {
         return;
     };
     for field in &mut fields.named {
         let ty = type_string(&field.ty);
         let defaults = has_serde_default(&field.attrs);
+        let is_date_time = ty == DATE_TIME || ty == format!("::std::option::Option<{DATE_TIME}>");
+        if is_date_time {
+            found.date_times += 1;
+        }
         let with = if ty == DATE_TIME {
             Some(quote! { #[serde(deserialize_with = "crate::runtime::tolerant::date_time")] })
         } else if ty == format!("::std::option::Option<{DATE_TIME}>") {

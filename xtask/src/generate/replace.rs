@@ -6,27 +6,26 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::trim::{RESPONSE_MESSAGE, RESULT_INFO, SCHEMAS};
+use crate::keywords::EnvelopePart;
+use crate::trim::SCHEMAS;
 
-/// Spec models replaced by hand-written types, with the Rust type each becomes.
+/// Spec models replaced by hand-written types, with the Rust type each becomes: every model the
+/// trimmer marked as a part of the envelope ([`crate::keywords::ENVELOPE`]).
 pub fn replacements(spec: &Value) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = models(spec)
-        .filter(|(name, _)| is_envelope(name))
-        .map(|(name, schema)| {
-            let inner = schema.pointer("/properties/result").map(rust_type);
-            let inner = inner.unwrap_or_else(|| "::serde_json::Value".to_string());
-            (name.clone(), format!("crate::Envelope<{inner}>"))
+    models(spec)
+        .filter_map(|(name, schema)| {
+            let rust = match EnvelopePart::of(schema)? {
+                EnvelopePart::Success | EnvelopePart::Error => {
+                    let inner = schema.pointer("/properties/result").map(rust_type);
+                    let inner = inner.unwrap_or_else(|| "::serde_json::Value".to_string());
+                    format!("crate::Envelope<{inner}>")
+                }
+                EnvelopePart::Message => "crate::Message".to_string(),
+                EnvelopePart::ResultInfo => "crate::ResultInfo".to_string(),
+            };
+            Some((name.clone(), rust))
         })
-        .collect();
-    for (name, rust) in [
-        (RESULT_INFO, "crate::ResultInfo"),
-        (RESPONSE_MESSAGE, "crate::Message"),
-    ] {
-        if models(spec).any(|(n, _)| n == name) {
-            out.push((name.to_string(), rust.to_string()));
-        }
-    }
-    out
+        .collect()
 }
 
 /// The models that get no generated type: the replaced ones, and those only they use (the
@@ -46,7 +45,7 @@ pub fn not_generated(spec: &Value) -> BTreeSet<String> {
             let Some(schema) = spec.pointer(&format!("/components/schemas/{name}")) else {
                 continue;
             };
-            if is_envelope(&name) {
+            if is_envelope(schema) {
                 // Only an envelope's result is a generated type.
                 pending.extend(schema.pointer("/properties/result"));
             } else if !replaced.contains(&name) {
@@ -67,8 +66,8 @@ fn models(spec: &Value) -> impl Iterator<Item = (&String, &Value)> {
         .flatten()
 }
 
-fn is_envelope(name: &str) -> bool {
-    name.ends_with("Envelope")
+fn is_envelope(schema: &Value) -> bool {
+    EnvelopePart::of(schema).is_some_and(EnvelopePart::is_envelope)
 }
 
 /// The models `value` refers to directly.
@@ -131,12 +130,16 @@ mod tests {
         let spec = serde_json::json!({
             "paths": {"/x": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ThingEnvelope"}}}}}}}},
             "components": {"schemas": {
-                "ThingEnvelope": {"properties": {
+                "ThingEnvelope": {"x-envelope": "success", "properties": {
                     "result": {"$ref": "#/components/schemas/Thing"},
                     "messages": {"items": {"$ref": "#/components/schemas/ResponseMessage"}}}},
-                "Thing": {"properties": {"kind": {"$ref": "#/components/schemas/ThingKind"}}},
+                "Thing": {"properties": {
+                    "kind": {"$ref": "#/components/schemas/ThingKind"},
+                    "envelope": {"$ref": "#/components/schemas/PaperEnvelope"}}},
                 "ThingKind": {"enum": ["a"]},
-                "ResponseMessage": {"properties": {"source": {"$ref": "#/components/schemas/ResponseMessageSource"}}},
+                // Named like an envelope, but not marked as one: an ordinary model.
+                "PaperEnvelope": {"properties": {"stamp": {"type": "string"}}},
+                "ResponseMessage": {"x-envelope": "message", "properties": {"source": {"$ref": "#/components/schemas/ResponseMessageSource"}}},
                 "ResponseMessageSource": {"type": "object"}
             }}
         });
@@ -151,5 +154,6 @@ mod tests {
             "crate::Envelope<crate::types::Thing>".into()
         )));
         assert!(replaced.contains(&("ResponseMessage".into(), "crate::Message".into())));
+        assert_eq!(replaced.len(), 2, "{replaced:?}");
     }
 }

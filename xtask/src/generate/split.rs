@@ -8,6 +8,7 @@ use quote::quote;
 use syn::{ImplItem, Item, ItemImpl, Type};
 
 use super::api::{Api, SHARED};
+use super::expect::Targets;
 use super::postprocess;
 
 /// Progenitor's output, taken apart.
@@ -24,7 +25,7 @@ pub struct Parts {
     pub methods: BTreeMap<String, syn::ImplItemFn>,
 }
 
-pub fn split(file: syn::File, api: &Api) -> Result<Parts> {
+pub fn split(file: syn::File, api: &Api, targets: &Targets) -> Result<Parts> {
     let mut parts = Parts {
         types_common: Vec::new(),
         types_by_area: BTreeMap::new(),
@@ -43,7 +44,7 @@ pub fn split(file: syn::File, api: &Api) -> Result<Parts> {
                 let (_, items) = module
                     .content
                     .context("progenitor's types module has no body")?;
-                for item in postprocess::types(items) {
+                for item in postprocess::types(items, targets)? {
                     match model_names(&item) {
                         names if names.is_empty() => parts.types_common.push(item),
                         names => {
@@ -63,10 +64,9 @@ pub fn split(file: syn::File, api: &Api) -> Result<Parts> {
             Item::Mod(module) if module.ident == "prelude" => {}
             Item::Impl(block) if is_operations_impl(&block, &op_areas) => {
                 for member in block.items {
-                    let ImplItem::Fn(mut method) = member else {
+                    let ImplItem::Fn(method) = member else {
                         bail!("unexpected item in progenitor's operations impl");
                     };
-                    without_api_version_header(&mut method);
                     let id = method.sig.ident.to_string();
                     let Some(area) = op_areas.get(id.as_str()) else {
                         bail!("progenitor generated method `{id}` for no operation of the spec");
@@ -90,42 +90,6 @@ pub fn split(file: syn::File, api: &Api) -> Result<Parts> {
         }
     }
     Ok(parts)
-}
-
-/// progenitor sends the spec's `info.version` as an `api-version` header on every request, a
-/// header Cloudflare's API does not know; the request should carry only what the API defines.
-/// Without it (our operations have no header parameters) the header map is empty, so it goes
-/// too: one allocation less per request.
-fn without_api_version_header(method: &mut syn::ImplItemFn) {
-    use syn::visit_mut::VisitMut;
-    method.block.stmts.retain(|stmt| {
-        let text = quote!(#stmt).to_string();
-        !(text.contains("header_map") && text.contains("\"api-version\""))
-    });
-    let still_used = method.block.stmts.iter().any(|stmt| {
-        let text = quote!(#stmt).to_string();
-        text.contains("header_map . append") || text.contains("header_map.append")
-    });
-    if still_used {
-        return;
-    }
-    method.block.stmts.retain(|stmt| {
-        !matches!(stmt, syn::Stmt::Local(local)
-            if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "header_map"))
-    });
-    struct DropHeaders;
-    impl VisitMut for DropHeaders {
-        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
-            syn::visit_mut::visit_expr_mut(self, expr);
-            if let syn::Expr::MethodCall(call) = expr
-                && call.method == "headers"
-                && quote!(#call).to_string().ends_with("headers (header_map)")
-            {
-                *expr = (*call.receiver).clone();
-            }
-        }
-    }
-    DropHeaders.visit_block_mut(&mut method.block);
 }
 
 /// The models an item of `types` may be about: a struct or enum, or for an impl the type it is

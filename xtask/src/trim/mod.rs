@@ -319,6 +319,11 @@ fn unused_overlay_entries(schemas: &Schemas<'_>, overlay: &Overlay) -> Vec<Strin
             problems.push(format!("[rename] `{name}` matched no model"));
         }
     }
+    for name in overlay.parameters.keys() {
+        if !schemas.used_roles.contains(name) {
+            problems.push(format!("[parameters] `{name}` matched no parameter"));
+        }
+    }
     problems
 }
 

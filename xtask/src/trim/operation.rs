@@ -4,6 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use super::schema::{Flat, Naming, Schemas, pascal_case};
+use crate::keywords::{ENVELOPE, EnvelopePart};
 use crate::load::SpecError;
 use crate::overlay::{self, Site};
 use crate::pointer::Pointer;
@@ -116,9 +117,13 @@ impl<'a> Schemas<'a> {
                 schema.remove("writeOnly");
             }
             let required = location == "path" || parameter.get("required") == Some(&json!(true));
-            converted.push(
-                json!({ "name": name, "in": location, "required": required, "schema": schema }),
-            );
+            let mut converted_parameter =
+                json!({ "name": name, "in": location, "required": required, "schema": schema });
+            if let Some(role) = self.overlay.parameters.get(name) {
+                converted_parameter[overlay::Role::EXTENSION] = json!(role.as_str());
+                self.used_roles.insert(name.to_string());
+            }
+            converted.push(converted_parameter);
         }
         // Path parameters in the order of the path, then the others by name: a stable order no
         // matter how upstream lists them.
@@ -269,7 +274,7 @@ impl<'a> Schemas<'a> {
             explicit: true,
             fallback_doc: Some(format!("Cloudflare's response envelope around {what}.")),
         };
-        let model = envelope_model(flat, properties);
+        let model = envelope_model(flat, properties, EnvelopePart::Success);
         self.register_converted(at, model, &naming)
     }
 
@@ -288,7 +293,7 @@ impl<'a> Schemas<'a> {
             properties.insert("result".into(), converted);
         }
         self.envelope_common(at, &envelope, &mut properties)?;
-        let model = envelope_model(flat, properties);
+        let model = envelope_model(flat, properties, EnvelopePart::Error);
         self.register_converted(at, model, &Naming::explicit(ERROR_ENVELOPE))
     }
 
@@ -315,6 +320,7 @@ impl<'a> Schemas<'a> {
                 Naming::explicit(RESPONSE_MESSAGE),
                 None,
             )?;
+            self.mark(RESPONSE_MESSAGE, EnvelopePart::Message);
             properties.insert(key.into(), json!({ "type": "array", "items": item }));
         }
         if let Some(info) = props.get("result_info") {
@@ -324,6 +330,7 @@ impl<'a> Schemas<'a> {
                 Naming::explicit(RESULT_INFO),
                 None,
             )?;
+            self.mark(RESULT_INFO, EnvelopePart::ResultInfo);
             properties.insert("result_info".into(), info);
         }
         if let Some(success) = props.get("success") {
@@ -338,10 +345,23 @@ impl<'a> Schemas<'a> {
         }
         Ok(())
     }
+
+    /// Marks the component `name` as a part of the envelope (see [`ENVELOPE`]).
+    fn mark(&mut self, name: &str, part: EnvelopePart) {
+        if let Some(component) = self.components.get_mut(name) {
+            component
+                .schema
+                .insert(ENVELOPE.into(), json!(part.as_str()));
+        }
+    }
 }
 
-/// An envelope's own schema, with its already-converted properties.
-fn envelope_model(flat: &Map<String, Value>, properties: Map<String, Value>) -> Map<String, Value> {
+/// An envelope's own schema, with its already-converted properties and its mark.
+fn envelope_model(
+    flat: &Map<String, Value>,
+    properties: Map<String, Value>,
+    part: EnvelopePart,
+) -> Map<String, Value> {
     let required: Vec<Value> = flat
         .get("required")
         .and_then(Value::as_array)
@@ -358,6 +378,7 @@ fn envelope_model(flat: &Map<String, Value>, properties: Map<String, Value>) -> 
         model.insert("required".into(), Value::Array(required));
     }
     model.insert("properties".into(), Value::Object(properties));
+    model.insert(ENVELOPE.into(), json!(part.as_str()));
     model
 }
 

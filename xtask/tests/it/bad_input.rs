@@ -586,6 +586,11 @@ fn overlay_mistakes_are_named() {
             good.replacen("[rename]\n", "[rename]\nGadgetThing = \"Gadget\"\n", 1),
             "[rename] `GadgetThing` matched no model",
         ),
+        (
+            "unused-role.toml",
+            good.replacen("[parameters]\n", "[parameters]\ncursor = \"page\"\n", 1),
+            "[parameters] `cursor` matched no parameter",
+        ),
     ];
     for (name, text, message) in cases {
         assert_ne!(text, good, "{name}: the replacement did not apply");
@@ -847,6 +852,46 @@ fn generator_turns_progenitor_panics_into_errors() {
     assert!(
         root.fails(Mode::Write)
             .contains("path parameter `token_id` is not in the path")
+    );
+}
+
+#[test]
+fn a_success_response_not_marked_as_an_envelope_is_refused() {
+    // The generator knows envelopes by the trimmer's mark, not by their names.
+    let mut spec = committed_spec();
+    let envelope = &mut spec["components"]["schemas"]["TokenVerificationEnvelope"];
+    assert!(
+        envelope.is_object(),
+        "the committed spec changed: pick another model"
+    );
+    envelope.as_object_mut().unwrap().remove("x-envelope");
+    let error = GenRoot::from_spec(&spec).fails(Mode::Write);
+    assert!(
+        error.contains(
+            "user_tokens_verify: its success response TokenVerificationEnvelope is not marked as an envelope"
+        ),
+        "{error}"
+    );
+}
+
+#[test]
+fn post_processing_that_finds_nothing_to_rewrite_fails_loudly() {
+    // A date-time property that progenitor types otherwise (here through typify's own
+    // `x-rust-type`, naming a type of a crate the generator declares): the tolerant date-time
+    // decoding would silently not apply to it.
+    let mut spec = committed_spec();
+    let property = &mut spec["components"]["schemas"]["UserToken"]["properties"]["expires_on"];
+    assert_eq!(
+        property["format"], "date-time",
+        "the committed spec changed: pick another property"
+    );
+    property["x-rust-type"] =
+        json!({"crate": "cloudflare-tokens", "version": "*", "path": "cloudflare_tokens::Secret"});
+    let error = GenRoot::from_spec(&spec).fails(Mode::Write);
+    assert!(error.contains("date-time properties, but"), "{error}");
+    assert!(
+        error.contains("update xtask/src/generate/postprocess.rs"),
+        "{error}"
     );
 }
 

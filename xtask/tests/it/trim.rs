@@ -232,6 +232,7 @@ fn accounts_or_zones_becomes_a_named_enum_and_parameters_are_ordered() {
                 "name": "accounts_or_zones",
                 "required": true,
                 "schema": reference("AccountsOrZones"),
+                "x-role": "scope-kind",
             }),
             "{method}"
         );
@@ -242,6 +243,7 @@ fn accounts_or_zones_becomes_a_named_enum_and_parameters_are_ordered() {
                 "name": "account_or_zone_id",
                 "required": true,
                 "schema": { "maxLength": 32, "type": "string" },
+                "x-role": "scope-id",
             }),
             "{method}: path-item parameters apply, without prose"
         );
@@ -271,10 +273,26 @@ fn accounts_or_zones_becomes_a_named_enum_and_parameters_are_ordered() {
             "page"
         ]
     );
+    // The overlay's `[parameters]` mark their roles; the others get none.
     assert_eq!(
         list[3],
-        json!({"in": "query", "name": "page", "required": false,
+        json!({"in": "query", "name": "page", "required": false, "x-role": "page",
                "schema": {"default": 1, "type": "integer"}})
+    );
+    let roles: Vec<&Value> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| &p["x-role"])
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            &json!("scope-kind"),
+            &json!("scope-id"),
+            &Value::Null,
+            &json!("page")
+        ]
     );
     // A string enum parameter becomes a positional model.
     assert_eq!(list[2]["schema"], reference("WidgetsListDirection"));
@@ -418,6 +436,7 @@ fn every_error_response_is_one_error_envelope() {
                 "result": {"nullable": true, "type": "object"},
                 "success": {"enum": [false], "type": "boolean"},
             },
+            "x-envelope": "error",
         })
     );
     assert_eq!(
@@ -430,6 +449,7 @@ fn every_error_response_is_one_error_envelope() {
                 "code": {"minimum": 1000, "type": "integer"},
                 "message": {"type": "string"},
             },
+            "x-envelope": "message",
         })
     );
 }
@@ -460,6 +480,18 @@ fn allof_envelopes_are_flattened_and_the_result_extracted() {
     };
     let widget_envelope = schema(&spec, "WidgetEnvelope");
     assert_eq!(widget_envelope["type"], "object");
+    // Every part of the envelope is marked as one: the generator keys on the mark, not the name.
+    for (model, part) in [
+        ("WidgetEnvelope", "success"),
+        ("WidgetListEnvelope", "success"),
+        ("DeletedWidgetEnvelope", "success"),
+        ("ErrorEnvelope", "error"),
+        ("ResponseMessage", "message"),
+        ("ResultInfo", "result-info"),
+    ] {
+        assert_eq!(schema(&spec, model)["x-envelope"], part, "{model}");
+    }
+    assert_eq!(schema(&spec, "Widget").get("x-envelope"), None);
     assert_eq!(
         widget_envelope["required"],
         json!(["success", "errors", "messages"])
@@ -587,10 +619,14 @@ fn prose_is_replaced_by_ours_and_only_known_extensions_stay() {
         "upstream prose in the trimmed spec"
     );
     let spec: Value = serde_json::from_str(&text).unwrap();
+    // Upstream's extensions worth keeping, and our own marks (the envelope's parts, the
+    // overlay's parameter roles).
     let kept = [
         "x-sensitive",
         "x-cfPermissionsRequired",
         "x-api-token-group",
+        "x-envelope",
+        "x-role",
     ];
     for (at, key, _) in entries(&spec) {
         assert!(

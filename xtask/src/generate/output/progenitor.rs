@@ -33,9 +33,7 @@ pub fn emit(input: &Input<'_>, files: &mut Files) -> Result<()> {
             &format!("progenitor/{area}.rs"),
             &input.area_doc(area),
             quote! {
-                // `unused_mut`: the header map stays mutable in progenitor's code after the
-                // `api-version` header is taken out.
-                #![allow(unused_imports, unused_mut, clippy::all)]
+                #![allow(unused_imports, clippy::all)]
                 use super::*;
                 #block
             },

@@ -95,6 +95,8 @@ pub struct Schemas<'a> {
     site_dependent: usize,
     pub used_fixes: Vec<bool>,
     pub used_renames: BTreeMap<String, bool>,
+    /// The overlay's `[parameters]` that some parameter had.
+    pub used_roles: std::collections::BTreeSet<String>,
 }
 
 impl<'a> Schemas<'a> {
@@ -108,6 +110,7 @@ impl<'a> Schemas<'a> {
             site_dependent: 0,
             used_fixes: vec![false; overlay.fixes.len()],
             used_renames: overlay.rename.keys().map(|k| (k.clone(), false)).collect(),
+            used_roles: Default::default(),
         }
     }
 
