@@ -77,6 +77,11 @@ impl ApiError {
         Self::new(405, 7001, "Method not allowed for this route")
     }
 
+    /// A request body over the fake's limit.
+    pub fn too_large(message: impl Into<String>) -> Self {
+        Self::new(413, 6008, message)
+    }
+
     pub fn conflict(message: impl Into<String>) -> Self {
         Self::new(409, 1009, message)
     }

@@ -54,8 +54,27 @@
 //!   | 405    | 7001  | the path exists but not with this method |
 //!   | 400    | 1009  | an AI Search instance id already taken (the create's documented refusal) |
 //!   | 409    | 1009  | an AI Search token still used by instances |
+//!   | 413    | 6008  | the request body is larger than [`Limits::max_body_size`] |
 //!   | 429    | 971   | an injected rate limit |
 //! - Faults: see [`faults`].
+//!
+//! # Limits
+//!
+//! Nothing a client sends makes the fake hold more, or wait longer, than these bounds. Each is
+//! set on [`FakeCloudflareBuilder`] (or all at once with [`FakeCloudflareBuilder::limits`]) and
+//! on the `fake-cloudflare` command line; [`Limits::default`] has the defaults.
+//!
+//! | limit | default | builder / flag | beyond it |
+//! | ----- | ------- | -------------- | --------- |
+//! | request log | 1000 requests | `max_logged_requests` / `--max-logged-requests` | the oldest entry is dropped ([`FakeCloudflare::requests_dropped`] counts them) |
+//! | body in the log | 16 KiB | `log_body_excerpt` / `--log-body-excerpt` | the body is logged as a string: the first bytes of its redacted JSON (or text); [`RecordedRequest::body_truncated`] is set |
+//! | request body | 1 MiB | `max_body_size` / `--max-body-size` | 413 with an error envelope (code 6008), `Connection: close`; a body that declares more (`Content-Length`) is refused before any of it is read, a chunked one as soon as it brings more |
+//! | request head | 64 KiB ([`MAX_REQUEST_HEAD`]) | fixed | 431 |
+//! | header read timeout | 30 s | `header_read_timeout` / `--header-read-timeout` | the connection is closed: a head sent in part, or byte by byte, and then stalled |
+//! | idle timeout | 30 s | `idle_timeout` / `--idle-timeout` | the connection is closed: no request being answered and no byte moving (a kept-alive connection between requests, a client that stops reading an answer), or a request body that pauses that long |
+//!
+//! A kept-alive connection waits for its next request at most the shorter of the two
+//! timeouts. An answer the fake itself delays (a `delay` fault) is not idleness.
 
 pub mod admin;
 mod auth;
@@ -79,5 +98,5 @@ pub use resources::user_tokens::BOOTSTRAP_TOKEN_ID;
 pub use routes::{API_PREFIX, Operation};
 pub use server::{
     DEFAULT_API_KEY, DEFAULT_BOOTSTRAP_TOKEN, DEFAULT_EMAIL, FakeCloudflare, FakeCloudflareBuilder,
-    SeededUserToken,
+    Limits, MAX_REQUEST_HEAD, SeededUserToken,
 };

@@ -1,14 +1,20 @@
 //! Starting and stopping the server, and the handle tests drive it through.
 
+use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::Value;
-use tokio::net::TcpListener;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -28,12 +34,48 @@ pub const DEFAULT_EMAIL: &str = "fake@example.com";
 /// The `X-Auth-Key` unless the builder sets another.
 pub const DEFAULT_API_KEY: &str = "fake-global-api-key";
 
+/// The most bytes a request head (request line and headers) may have; a larger one gets 431.
+pub const MAX_REQUEST_HEAD: usize = 64 * 1024;
+
+/// Bounds on what clients can make the fake hold or wait for (see the crate docs, "Limits").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Requests the log keeps; the oldest is dropped to make room (default 1000).
+    pub max_logged_requests: usize,
+    /// Bytes of a request body the log keeps: a larger body is logged as an excerpt of that
+    /// many bytes of its redacted JSON (default 16 KiB).
+    pub log_body_excerpt: usize,
+    /// The largest request body accepted, in bytes; a larger one is answered 413 without being
+    /// read (default 1 MiB).
+    pub max_body_size: usize,
+    /// How long a request head may take to arrive, counted from the moment the server waits
+    /// for it: on a new connection, or after the previous answer on a kept-alive one
+    /// (default 30 s).
+    pub header_read_timeout: Duration,
+    /// How long a connection may go without a byte moving while no request on it is being
+    /// answered, and how long a request body may pause (default 30 s).
+    pub idle_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_logged_requests: 1000,
+            log_body_excerpt: 16 * 1024,
+            max_body_size: 1024 * 1024,
+            header_read_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
 /// How to start a [`FakeCloudflare`].
 #[derive(Clone, Debug)]
 pub struct FakeCloudflareBuilder {
     addr: SocketAddr,
     credentials: Credentials,
     faults: FaultQueue,
+    limits: Limits,
 }
 
 impl Default for FakeCloudflareBuilder {
@@ -45,6 +87,7 @@ impl Default for FakeCloudflareBuilder {
                 email_key: Some((DEFAULT_EMAIL.to_owned(), DEFAULT_API_KEY.to_owned())),
             },
             faults: FaultQueue::default(),
+            limits: Limits::default(),
         }
     }
 }
@@ -75,6 +118,43 @@ impl FakeCloudflareBuilder {
         self
     }
 
+    /// Every limit at once (see [`Limits`]).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Requests the log keeps (default 1000); the oldest is dropped to make room.
+    pub fn max_logged_requests(mut self, entries: usize) -> Self {
+        self.limits.max_logged_requests = entries;
+        self
+    }
+
+    /// Bytes of each request body the log keeps (default 16 KiB): a larger body is logged as an
+    /// excerpt.
+    pub fn log_body_excerpt(mut self, bytes: usize) -> Self {
+        self.limits.log_body_excerpt = bytes;
+        self
+    }
+
+    /// The largest request body accepted (default 1 MiB); a larger one gets 413.
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.limits.max_body_size = bytes;
+        self
+    }
+
+    /// How long a request head may take to arrive (default 30 s).
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.header_read_timeout = timeout;
+        self
+    }
+
+    /// How long a connection may sit idle, and a request body pause (default 30 s).
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.idle_timeout = timeout;
+        self
+    }
+
     /// A fault in place from the first request on.
     ///
     /// # Panics
@@ -92,7 +172,7 @@ impl FakeCloudflareBuilder {
     pub async fn start(self) -> std::io::Result<FakeCloudflare> {
         let listener = TcpListener::bind(self.addr).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::new(self.credentials, self.faults));
+        let shared = Arc::new(Shared::new(self.credentials, self.faults, self.limits));
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(serve(listener, shared.clone(), stopped));
         Ok(FakeCloudflare {
@@ -124,17 +204,162 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: watch::R
             // A send or a dropped handle both end the server.
             () = stop_requested(&mut stopped) => break,
         };
-        let shared = shared.clone();
-        let mut stopped = stopped.clone();
-        tokio::spawn(async move {
-            let service = service_fn(move |request| handle(shared.clone(), request));
-            let connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
-            // Errors here are connections the client closed or the fake dropped on purpose.
-            tokio::select! {
-                _ = connection => {}
-                () = stop_requested(&mut stopped) => {}
+        tokio::spawn(connection(stream, shared.clone(), stopped.clone()));
+    }
+}
+
+/// Serves one connection until it ends, the server stops, or it has been idle too long.
+async fn connection(stream: TcpStream, shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
+    let limits = shared.limits;
+    let activity = Arc::new(Activity::new());
+    let watched = Watched {
+        stream,
+        activity: activity.clone(),
+    };
+    let service = {
+        let activity = activity.clone();
+        service_fn(move |request| {
+            let shared = shared.clone();
+            let busy = Busy::new(activity.clone());
+            async move {
+                let answer = handle(shared, request).await;
+                drop(busy);
+                answer
             }
-        });
+        })
+    };
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout)
+        .max_header_size(MAX_REQUEST_HEAD);
+    let connection = builder.serve_connection(TokioIo::new(watched), service);
+    // Errors here are connections the client closed or the fake dropped on purpose; a
+    // connection dropped here is closed.
+    tokio::select! {
+        _ = connection => {}
+        () = stop_requested(&mut stopped) => {}
+        () = activity.idle_for(limits.idle_timeout) => {}
+    }
+}
+
+/// When a connection last moved a byte, and how many of its requests are being answered.
+struct Activity {
+    start: Instant,
+    /// Milliseconds from `start` to the last byte read or written (or answer finished).
+    last: AtomicU64,
+    busy: AtomicUsize,
+}
+
+impl Activity {
+    fn new() -> Self {
+        Self {
+            start: Instant::now(),
+            last: AtomicU64::new(0),
+            busy: AtomicUsize::new(0),
+        }
+    }
+
+    fn now(&self) -> u64 {
+        u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    fn touch(&self) {
+        self.last.store(self.now(), Ordering::Relaxed);
+    }
+
+    /// Resolves once the connection has been idle for `timeout`: no request being answered
+    /// (a delayed or held answer is not idleness) and no byte moved.
+    async fn idle_for(&self, timeout: Duration) {
+        loop {
+            let idle =
+                Duration::from_millis(self.now().saturating_sub(self.last.load(Ordering::Relaxed)));
+            let busy = self.busy.load(Ordering::Relaxed) > 0;
+            if !busy && idle >= timeout {
+                return;
+            }
+            let wait = if busy { timeout } else { timeout - idle };
+            tokio::time::sleep(wait.max(Duration::from_millis(1))).await;
+        }
+    }
+}
+
+/// A request being answered; its end counts as activity.
+struct Busy(Arc<Activity>);
+
+impl Busy {
+    fn new(activity: Arc<Activity>) -> Self {
+        activity.busy.fetch_add(1, Ordering::Relaxed);
+        Self(activity)
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        self.0.touch();
+        self.0.busy.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// A connection's stream, noting each byte that moves.
+struct Watched {
+    stream: TcpStream,
+    activity: Arc<Activity>,
+}
+
+impl AsyncRead for Watched {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut this.stream).poll_read(cx, buf);
+        if matches!(polled, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            this.activity.touch();
+        }
+        polled
+    }
+}
+
+impl AsyncWrite for Watched {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let polled = Pin::new(&mut this.stream).poll_write(cx, buf);
+        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
+            this.activity.touch();
+        }
+        polled
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let polled = Pin::new(&mut this.stream).poll_write_vectored(cx, bufs);
+        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
+            this.activity.touch();
+        }
+        polled
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_shutdown(cx)
     }
 }
 
@@ -228,9 +453,21 @@ impl FakeCloudflare {
         self.shared.holds.release();
     }
 
-    /// Every request received so far (admin API calls aside), in arrival order.
+    /// The requests received (admin API calls aside), in arrival order: the last
+    /// [`Limits::max_logged_requests`] of them.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.shared.lock().log.clone()
+        self.shared.lock().log.iter().cloned().collect()
+    }
+
+    /// How many requests the log dropped (oldest first) to stay within its limit, since the
+    /// start or the last clear.
+    pub fn requests_dropped(&self) -> u64 {
+        self.shared.lock().log.dropped()
+    }
+
+    /// The limits this fake runs with.
+    pub fn limits(&self) -> Limits {
+        self.shared.limits
     }
 
     /// The requests received for one operation id, in arrival order.

@@ -2,10 +2,11 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
-use hyper::header::{CONTENT_TYPE, HeaderName, HeaderValue, RETRY_AFTER};
+use hyper::header::{CONNECTION, CONTENT_TYPE, HeaderName, HeaderValue, RETRY_AFTER};
 use hyper::http::request::Parts;
 use hyper::{Request, Response, StatusCode};
 use serde_json::Value;
@@ -17,13 +18,15 @@ use crate::envelope::{ApiError, error_body};
 use crate::faults::{FaultAction, FaultQueue};
 use crate::ids;
 use crate::query::Query;
-use crate::requests::{AuthUsed, RecordedRequest, recorded_body, recorded_headers};
+use crate::requests::{AuthUsed, RecordedRequest, RequestLog, recorded_body, recorded_headers};
 use crate::resources::{Call, State};
 use crate::routes::{self, RouteError};
+use crate::server::Limits;
 
 /// What every connection's handler shares.
 pub(crate) struct Shared {
     pub credentials: Credentials,
+    pub limits: Limits,
     inner: Mutex<Inner>,
     seq: AtomicU64,
     pub holds: Holds,
@@ -83,17 +86,19 @@ impl Drop for Held<'_> {
 pub(crate) struct Inner {
     pub state: State,
     pub faults: FaultQueue,
-    pub log: Vec<RecordedRequest>,
+    pub log: RequestLog,
 }
 
 impl Shared {
-    pub fn new(credentials: Credentials, faults: FaultQueue) -> Self {
+    pub fn new(credentials: Credentials, faults: FaultQueue, limits: Limits) -> Self {
         let inner = Inner {
             faults,
+            log: RequestLog::with_capacity(limits.max_logged_requests),
             ..Inner::default()
         };
         Self {
             credentials,
+            limits,
             inner: Mutex::new(inner),
             seq: AtomicU64::new(0),
             holds: Holds::new(),
@@ -106,13 +111,13 @@ impl Shared {
     }
 
     fn set_status(&self, seq: u64, status: Option<u16>) {
-        if let Some(record) = self.lock().log.iter_mut().rev().find(|r| r.seq == seq) {
+        if let Some(record) = self.lock().log.get_mut(seq) {
             record.status = status;
         }
     }
 
     fn set_auth(inner: &mut Inner, seq: u64, auth: &AuthUsed) {
-        if let Some(record) = inner.log.iter_mut().rev().find(|r| r.seq == seq) {
+        if let Some(record) = inner.log.get_mut(seq) {
             record.auth = auth.clone();
         }
     }
@@ -159,7 +164,14 @@ pub(crate) async fn handle(
     let seq = shared.seq.fetch_add(1, Ordering::Relaxed) + 1;
     let ray = format!("{seq:016x}-FAKE");
     let (parts, body) = request.into_parts();
-    let bytes = body.collect().await.map_err(|_| DropConnection)?.to_bytes();
+    let limits = shared.limits;
+    let bytes = match read_body(body, limits.max_body_size, limits.idle_timeout).await {
+        Ok(bytes) => bytes,
+        Err(BodyError::TooLarge(size)) => {
+            return Ok(refuse_too_large(&shared, seq, &parts, size, &ray));
+        }
+        Err(BodyError::Lost) => return Err(DropConnection),
+    };
 
     if parts.uri.path().starts_with(admin::PREFIX) {
         let (status, body) = admin::handle(&shared, &parts, &bytes);
@@ -209,6 +221,82 @@ pub(crate) async fn handle(
     Ok(response)
 }
 
+/// Why a request body was not read.
+enum BodyError {
+    /// It is larger than the limit: its size as declared, or as read until it was refused.
+    TooLarge(u64),
+    /// Nothing of it arrived for the idle timeout, or the connection broke.
+    Lost,
+}
+
+/// Reads a request body frame by frame, at most `limit` bytes of it: a body that declares more
+/// (`Content-Length`) is refused before any of it is read, one that brings more as soon as it
+/// does; the rest is never read. Waits at most `idle` for each part.
+async fn read_body(mut body: Incoming, limit: usize, idle: Duration) -> Result<Bytes, BodyError> {
+    use hyper::body::Body as _;
+    let limit_bytes = limit as u64;
+    let declared = body.size_hint().exact();
+    if let Some(size) = declared
+        && size > limit_bytes
+    {
+        return Err(BodyError::TooLarge(size));
+    }
+    let mut out = Vec::with_capacity(declared.map_or(0, |size| size as usize));
+    loop {
+        let frame = match tokio::time::timeout(idle, body.frame()).await {
+            Ok(None) => return Ok(Bytes::from(out)),
+            Ok(Some(Ok(frame))) => frame,
+            Ok(Some(Err(_))) | Err(_) => return Err(BodyError::Lost),
+        };
+        if let Ok(data) = frame.into_data() {
+            if data.len() > limit - out.len() {
+                return Err(BodyError::TooLarge((out.len() + data.len()) as u64));
+            }
+            out.extend_from_slice(&data);
+        }
+    }
+}
+
+/// The answer to a body over the limit: 413 with an error envelope (plain JSON for the admin
+/// API), logged with the size, and the connection closed after it (the rest is never read).
+fn refuse_too_large(shared: &Shared, seq: u64, parts: &Parts, size: u64, ray: &str) -> Answer {
+    let limit = shared.limits.max_body_size;
+    let message = format!("Request body too large: {size} bytes, at most {limit} are accepted");
+    let mut response = if parts.uri.path().starts_with(admin::PREFIX) {
+        json_answer(413, &serde_json::json!({ "error": message }), ray)
+    } else {
+        let error = ApiError::too_large(message);
+        let operation = routes::route(&parts.method, parts.uri.path())
+            .ok()
+            .map(|(op, _)| op.id().to_owned());
+        let mut inner = shared.lock();
+        let auth = auth::identify(
+            &parts.headers,
+            &shared.credentials,
+            &inner.state.user_tokens,
+        );
+        inner.log.push(RecordedRequest {
+            seq,
+            operation,
+            method: parts.method.to_string(),
+            path: parts.uri.path().to_owned(),
+            query: parts.uri.query().map(str::to_owned),
+            headers: recorded_headers(&parts.headers),
+            body: None,
+            body_size: size,
+            body_truncated: false,
+            auth,
+            fault: None,
+            status: Some(error.status),
+        });
+        json_answer(error.status, &error.body(), ray)
+    };
+    response
+        .headers_mut()
+        .insert(CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
 /// Logs a request as it arrives and takes the fault, if any, that applies to it.
 fn arrive(
     shared: &Shared,
@@ -217,6 +305,7 @@ fn arrive(
     parts: &Parts,
     bytes: &Bytes,
 ) -> Option<FaultAction> {
+    let body_record = recorded_body(bytes, shared.limits.log_body_excerpt);
     let mut inner = shared.lock();
     let fault = operation.and_then(|op| inner.faults.take(op.id()));
     let auth = auth::identify(
@@ -231,7 +320,9 @@ fn arrive(
         path: parts.uri.path().to_owned(),
         query: parts.uri.query().map(str::to_owned),
         headers: recorded_headers(&parts.headers),
-        body: recorded_body(bytes),
+        body: body_record.0,
+        body_size: bytes.len() as u64,
+        body_truncated: body_record.1,
         auth,
         fault: fault.as_ref().map(ToString::to_string),
         status: None,

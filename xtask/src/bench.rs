@@ -63,6 +63,29 @@ pub fn run(root: &Path, options: &Options, out: &mut dyn Write) -> Result<()> {
         ms(trim_median + generate_median)
     )?;
 
+    let fixtures = root.join("xtask/tests/fixtures/trim");
+    let fixture_overlay = Overlay::load(&fixtures.join("overlay.toml"))?;
+    let fixture = load::load(&fixtures.join("upstream.json"))?;
+    let diamond = load::Document {
+        file: fixtures.join(format!(
+            "upstream.json with a $ref diamond chain of depth {DIAMOND_DEPTH}"
+        )),
+        root: ref_diamond(&fixture.root, DIAMOND_DEPTH),
+    };
+    let (diamond_median, _) = median_of(runs, || {
+        Ok(trim::trim(
+            &diamond,
+            &fixture_overlay,
+            trim::Options::default(),
+        )?)
+    })?;
+    writeln!(
+        out,
+        "  trim the test fixture with a $ref diamond chain of depth {DIAMOND_DEPTH} \
+         (2^{DIAMOND_DEPTH} paths): {}",
+        ms(diamond_median)
+    )?;
+
     let generated_lines: usize = files.values().map(|text| text.lines().count()).sum();
     let handwritten_lines = rust_lines(
         &root.join("generated/src"),
@@ -88,6 +111,34 @@ pub fn run(root: &Path, options: &Options, out: &mut dyn Write) -> Result<()> {
         writeln!(out, "(build times skipped; pass --builds to measure them)")?;
     }
     Ok(())
+}
+
+/// The depth of the `$ref` diamond chain the benchmark trims.
+pub const DIAMOND_DEPTH: usize = 30;
+
+/// `base` (the trimmer's test fixture) with a chain of `depth` `$ref` diamonds under the
+/// `widget` model: its property `tree` refers to `diamond_0`, each `diamond_i` has properties
+/// `left` and `right` that both refer to `diamond_{i+1}`, and the last one has a string `leaf`.
+/// There are `2^depth` paths from `widget` to the leaf; converting each schema once per path
+/// never finishes at depth 30.
+pub fn ref_diamond(base: &serde_json::Value, depth: usize) -> serde_json::Value {
+    use serde_json::json;
+    let mut spec = base.clone();
+    let schemas = &mut spec["components"]["schemas"];
+    schemas["widget"]["properties"]["tree"] = json!({ "$ref": "#/components/schemas/diamond_0" });
+    for i in 0..depth {
+        let next = json!({ "$ref": format!("#/components/schemas/diamond_{}", i + 1) });
+        schemas[format!("diamond_{i}")] = json!({
+            "type": "object",
+            "description": "upstream prose",
+            "properties": { "left": next, "right": next },
+        });
+    }
+    schemas[format!("diamond_{depth}")] = json!({
+        "type": "object",
+        "properties": { "leaf": { "type": "string" } },
+    });
+    spec
 }
 
 /// Runs `f` once to warm up, then `runs` times; returns the median time and the last result.

@@ -103,6 +103,10 @@ struct TrimArgs {
     /// Skip allowlisted operations the upstream file lacks (for older specs).
     #[arg(long)]
     allow_missing: bool,
+    /// The most MiB the upstream spec may hold: as a file, decompressed, and (YAML) with its
+    /// aliases expanded.
+    #[arg(long, value_name = "MIB", default_value_t = load::DEFAULT_MAX_INPUT_BYTES >> 20)]
+    max_input_mib: u64,
 }
 
 /// Runs `cargo xtask` with `args` (the first is the program name).
@@ -162,7 +166,10 @@ fn resolve(path: &Path) -> PathBuf {
 
 fn run_trim(args: &TrimArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
     let overlay = Overlay::load(&resolve(&args.overlay))?;
-    let upstream = load::load(&args.upstream)?;
+    let limits = load::Limits {
+        max_input_bytes: args.max_input_mib.saturating_mul(1 << 20),
+    };
+    let upstream = load::load_with(&args.upstream, limits)?;
     let options = trim::Options {
         allow_missing: args.allow_missing,
     };

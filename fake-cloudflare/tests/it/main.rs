@@ -1,5 +1,5 @@
 //! fake-cloudflare's tests, one binary with a module per subject: each resource's behaviour,
-//! auth, pagination, faults, the request log, the spec's coverage and the binary itself.
+//! auth, pagination, faults, limits, the request log, the spec's coverage and the binary itself.
 
 mod access;
 mod ai_search;
@@ -7,6 +7,7 @@ mod auth;
 mod binary;
 mod common;
 mod faults;
+mod limits;
 mod pagination;
 mod request_log;
 mod spec_coverage;

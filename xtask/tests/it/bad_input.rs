@@ -34,9 +34,9 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 }
 
 /// What a failed `cargo xtask trim` printed.
-struct Failure {
-    out: String,
-    err: String,
+pub(crate) struct Failure {
+    pub out: String,
+    pub err: String,
 }
 
 const SENTINEL: &str = "{\"committed\": \"a spec that a failed trim must leave alone\"}\n";
@@ -44,7 +44,7 @@ const SENTINEL: &str = "{\"committed\": \"a spec that a failed trim must leave a
 /// Runs `cargo xtask trim` in write mode on `upstream` with `overlay` into a directory that holds
 /// a spec already; checks that it fails with exit code 1, without panicking, and that the
 /// directory is as it was. Returns what it printed.
-fn trim_fails(upstream: &Path, overlay: &Path) -> Failure {
+pub(crate) fn trim_fails(upstream: &Path, overlay: &Path) -> Failure {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("openapi.json"), SENTINEL).unwrap();
     let before = tree(dir.path());

@@ -1,6 +1,8 @@
 //! Converting a flattened upstream schema into ours: facts kept, prose dropped, objects and
 //! string enums hoisted into named components.
 
+use std::ops::Bound;
+
 use serde_json::{Map, Value, json};
 
 use super::{
@@ -14,7 +16,75 @@ use crate::pointer::Pointer;
 impl Schemas<'_> {
     /// Converts an upstream schema at `at` into ours: either an inline schema or a `$ref` to a
     /// component named after `naming`. `site` says which fixes apply.
+    ///
+    /// A schema written once upstream but reached from many places (through `$ref`s) is
+    /// converted once: later uses get the first conversion's result, so models shared by a
+    /// chain of `$ref` diamonds cost one conversion each instead of one per path to them (which
+    /// grows exponentially with the depth). The models made that first time keep the names of
+    /// that first use; later uses would have made models identical to them, under other names
+    /// that deduplication would merge. A conversion is only reused where that holds: not under
+    /// an overlay name, not where a fix applies or the overlay fixes or renames a model whose
+    /// name the conversion could make, not when its first run was changed by a fix, a rename or
+    /// a merge. Errors come from the first conversion, the one that runs, with its pointers.
     pub fn convert(
+        &mut self,
+        at: &Pointer,
+        schema: &Value,
+        naming: Naming,
+        site: Option<Site<'_>>,
+    ) -> Result<Value, SpecError> {
+        let reusable = self.reusable(&naming, site.as_ref());
+        // A place is known by its pointer and what is written there (the pointer alone could
+        // also be where the overlay put a schema of its own).
+        if reusable
+            && let Some((converted, result)) = self.converted.get(at)
+            && converted == schema
+        {
+            return Ok(result.clone());
+        }
+        let before = self.site_dependent;
+        let result = self.convert_fresh(at, schema, naming, site);
+        if reusable
+            && self.site_dependent == before
+            && let Ok(value) = &result
+        {
+            self.converted
+                .insert(at.clone(), (schema.clone(), value.clone()));
+        }
+        result
+    }
+
+    /// Whether a conversion under `naming` at `site` would be the same as any other of the
+    /// same schema (up to the names of the models it makes), so that one may stand for the
+    /// other.
+    fn reusable(&self, naming: &Naming, site: Option<&Site<'_>>) -> bool {
+        !naming.explicit
+            && site.is_none_or(|site| !self.overlay.fixes.iter().any(|fix| fix.matches(site)))
+            && !self.names_taken(&naming.name)
+    }
+
+    /// Whether a model named `prefix…` exists, or the overlay fixes or renames one: every model
+    /// a conversion under the name `prefix` makes is named `prefix…` (unless renamed), and such
+    /// a model would be merged, fixed or renamed, which a reused conversion would miss.
+    fn names_taken(&self, prefix: &str) -> bool {
+        let fixed = self
+            .overlay
+            .fixes
+            .iter()
+            .filter_map(|fix| fix.model.as_deref());
+        let renamed = self.overlay.rename.keys().map(String::as_str);
+        let existing = self
+            .components
+            .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
+            .next()
+            .map(|(name, _)| name.as_str());
+        fixed
+            .chain(renamed)
+            .chain(existing)
+            .any(|name| name.starts_with(prefix))
+    }
+
+    fn convert_fresh(
         &mut self,
         at: &Pointer,
         schema: &Value,
@@ -39,6 +109,7 @@ impl Schemas<'_> {
                         naming = Naming::explicit(name.clone());
                     }
                     self.used_fixes[i] = true;
+                    self.site_dependent += 1;
                 }
             }
         }
@@ -256,6 +327,7 @@ impl Schemas<'_> {
         match self.overlay.rename.get(name) {
             Some(renamed) => {
                 self.used_renames.insert(name.to_string(), true);
+                self.site_dependent += 1;
                 renamed.clone()
             }
             None => name.to_string(),
@@ -286,6 +358,7 @@ impl Schemas<'_> {
                 })?;
                 existing.schema = merged;
                 existing.explicit |= naming.explicit || renamed;
+                self.site_dependent += 1;
             }
             None => {
                 self.components.insert(

@@ -87,6 +87,12 @@ pub struct Schemas<'a> {
     pub components: BTreeMap<String, Component>,
     /// `$ref` targets being converted right now, to detect recursion.
     active: Vec<Pointer>,
+    /// Conversions that can stand for any other of the same schema, by where the schema is
+    /// written upstream: the schema and what it became (see [`Schemas::convert`]).
+    converted: BTreeMap<Pointer, (Value, Value)>,
+    /// Counts the fixes and renames applied and the merges made so far: a conversion during
+    /// which it moves depends on where it happens, and is not reused.
+    site_dependent: usize,
     pub used_fixes: Vec<bool>,
     pub used_renames: BTreeMap<String, bool>,
     /// The overlay's `[parameters]` that some parameter had.
@@ -100,6 +106,8 @@ impl<'a> Schemas<'a> {
             overlay,
             components: BTreeMap::new(),
             active: Vec::new(),
+            converted: BTreeMap::new(),
+            site_dependent: 0,
             used_fixes: vec![false; overlay.fixes.len()],
             used_renames: overlay.rename.keys().map(|k| (k.clone(), false)).collect(),
             used_roles: Default::default(),
