@@ -115,6 +115,8 @@ fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
     let mut passes = Vec::new(); // what the facade passes to the raw method
     let mut query_fields = Vec::new();
     let mut query_names = Vec::new();
+    // The path parameters to check before the call, as (name, value as &str).
+    let mut path_checks: Vec<TokenStream> = Vec::new();
     for input in &raw.sig.inputs {
         let FnArg::Typed(typed) = input else { continue };
         let Pat::Ident(pat) = &*typed.pat else {
@@ -138,8 +140,16 @@ fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
                 stream_args.push(quote! { scope: &'a crate::Scope });
                 passes.push(quote! { scope.kind() });
             }
-            "path" if api_name == "account_or_zone_id" => passes.push(quote! { scope.id() }),
+            "path" if api_name == "account_or_zone_id" => {
+                path_checks.push(quote! { (scope.id_parameter(), scope.id()) });
+                passes.push(quote! { scope.id() });
+            }
             "path" => {
+                path_checks.push(if is_str_ref(&ty) {
+                    quote! { (#api_name, #ident) }
+                } else {
+                    quote! { (#api_name, &::std::string::ToString::to_string(&#ident)) }
+                });
                 args.push((ident.clone(), quote! { #ident: #ty }));
                 stream_args.push(quote! { #ident: #raw_ty });
                 passes.push(quote! { #ident });
@@ -202,6 +212,11 @@ fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
         ),
     };
 
+    // Refused before the call starts: a value that would change the request's path.
+    let check = (!path_checks.is_empty()).then(|| {
+        quote! { crate::runtime::path::check(&#meta, &[#(#path_checks),*])?; }
+    });
+
     let doc_lines = doc_lines(op);
     let permissions = op.permissions.iter().map(|p| quote! { #p });
     let groups = op.token_groups.iter().map(|g| quote! { #g });
@@ -255,6 +270,7 @@ fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
         impl crate::Client {
             #(#[doc = #doc_lines])*
             pub async fn #name(&self, #(#args),*) -> crate::Result<#returns> {
+                #check
                 let call = self.call(&#meta);
                 let result = call.progenitor().#name(#(#passes),*).await;
                 call.#finish.await
