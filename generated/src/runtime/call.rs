@@ -18,10 +18,10 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
-use reqwest::StatusCode;
 use reqwest::header::{HeaderValue, LOCATION, RETRY_AFTER};
+use reqwest::{ResponseBuilderExt, StatusCode};
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 
@@ -83,12 +83,21 @@ struct Record {
     /// The request's method and path, for the log (never the query).
     method: Option<reqwest::Method>,
     path: String,
-    /// The attempt under way (its number and start), for the log when the deadline cuts it off.
-    in_flight: Option<(u32, Instant)>,
+    /// The attempt under way, for the log when the deadline cuts it off.
+    in_flight: Option<InFlight>,
     /// The request body, to mask its secrets in errors.
     request_body: Option<Bytes>,
     /// The body of the last answer, to mask its secrets in errors.
     response_body: Option<Bytes>,
+}
+
+/// An attempt under way.
+#[derive(Clone, Copy)]
+struct InFlight {
+    number: u32,
+    started: Instant,
+    /// The status, once the answer's head arrived.
+    status: Option<StatusCode>,
 }
 
 /// What the hook decided about an answer, instead of handing it to progenitor.
@@ -490,8 +499,15 @@ impl CallContext {
             }
             in_flight
         };
-        if let Some((number, started)) = in_flight {
-            self.log_attempt(number, started, None, None, &Decision::DeadlinePassed);
+        if let Some(attempt) = in_flight {
+            let cut = (attempt.status.is_none()).then_some("no answer before the deadline");
+            self.log_attempt(
+                attempt.number,
+                attempt.started,
+                attempt.status,
+                cut,
+                &Decision::DeadlinePassed,
+            );
         }
         placeholder(self.record().status.unwrap_or(StatusCode::GATEWAY_TIMEOUT))
     }
@@ -516,7 +532,11 @@ impl CallContext {
             {
                 let mut record = self.record();
                 record.attempts = number;
-                record.in_flight = Some((number, started));
+                record.in_flight = Some(InFlight {
+                    number,
+                    started,
+                    status: None,
+                });
             }
             let attempt = match client.execute(request).await {
                 Ok(response) => self.answered(response).await,
@@ -562,6 +582,13 @@ impl CallContext {
                     }
                 }
             };
+            if let Decision::WaitTooLong(wait) = decision {
+                self.record().note = Some(format!(
+                    "not retried: Retry-After asks for {wait:?}, more than the retry policy's \
+                     max_delay of {:?}",
+                    policy.max_delay
+                ));
+            }
             if let Decision::Retry(wait) = decision
                 && self.deadline.is_some_and(|deadline| {
                     Instant::now()
@@ -607,6 +634,9 @@ impl CallContext {
             let mut record = self.record();
             record.reached_server = true;
             record.status = Some(status);
+            if let Some(attempt) = &mut record.in_flight {
+                attempt.status = Some(status);
+            }
             record.request_id = headers.get(CF_RAY).cloned();
             record.retry_after = retry_after;
             record.response_body = None;
@@ -626,35 +656,43 @@ impl CallContext {
         }
         let headers = std::mem::take(response.headers_mut());
         let version = response.version();
-        let mut chunks: Vec<Bytes> = Vec::new();
+        let url = response.url().clone();
+        let declared = response.content_length();
+        // The first chunk is kept as it is (most answers are one chunk); later ones are copied
+        // into one buffer, so that the transport's buffers are not held on to.
+        let mut first: Option<Bytes> = None;
+        let mut joined: Vec<u8> = Vec::new();
         let mut read: u64 = 0;
         loop {
-            match response.chunk().await {
-                Ok(Some(chunk)) => {
-                    read += chunk.len() as u64;
-                    if read > limit {
-                        self.record().verdict = Some(Verdict::TooLarge);
-                        return Attempt::Refused(placeholder(status));
-                    }
-                    chunks.push(chunk);
-                }
+            let chunk = match response.chunk().await {
+                Ok(Some(chunk)) => chunk,
                 Ok(None) => break,
                 Err(error) => return Attempt::Failed(error),
+            };
+            read += chunk.len() as u64;
+            if read > limit {
+                self.record().verdict = Some(Verdict::TooLarge);
+                return Attempt::Refused(placeholder(status));
             }
+            if first.is_none() && joined.is_empty() {
+                first = Some(chunk);
+                continue;
+            }
+            if let Some(first) = first.take() {
+                let expected = declared.unwrap_or(read).min(limit);
+                joined.reserve_exact(usize::try_from(expected).unwrap_or(0));
+                joined.extend_from_slice(&first);
+            }
+            grow(&mut joined, chunk.len(), limit);
+            joined.extend_from_slice(&chunk);
         }
-        let body = match chunks.len() {
-            0 => Bytes::new(),
-            1 => chunks.pop().unwrap_or_default(),
-            _ => {
-                let mut joined = BytesMut::with_capacity(read as usize);
-                for chunk in &chunks {
-                    joined.extend_from_slice(chunk);
-                }
-                joined.freeze()
-            }
-        };
+        let body = first.unwrap_or_else(|| Bytes::from(joined));
         self.record().response_body = Some(body.clone());
-        let mut rebuilt = http::Response::new(body);
+        // The URL goes along (else reqwest would parse a placeholder URL for each response).
+        let mut rebuilt = match http::Response::builder().url(url).body(()) {
+            Ok(response) => response.map(|()| body),
+            Err(_) => http::Response::new(body),
+        };
         *rebuilt.status_mut() = status;
         *rebuilt.version_mut() = version;
         *rebuilt.headers_mut() = headers;
@@ -721,6 +759,17 @@ impl CallContext {
             "attempt"
         );
     }
+}
+
+/// Makes room for `more` bytes, doubling the buffer but never past `limit` (or what is needed).
+fn grow(buffer: &mut Vec<u8>, more: usize, limit: u64) {
+    let needed = buffer.len() + more;
+    if needed <= buffer.capacity() {
+        return;
+    }
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let target = buffer.capacity().saturating_mul(2).min(limit).max(needed);
+    buffer.reserve_exact(target - buffer.len());
 }
 
 /// What progenitor gets when the hook has decided the call's error itself.

@@ -19,7 +19,9 @@ pub enum ErrorKind {
     Http,
     /// A success status with a body the client could not read (empty, truncated, wrong shape).
     Decode,
-    /// The request did not get an answer: connection refused or dropped, timeout, DNS.
+    /// The request did not get an answer: connection refused or dropped, DNS, or the last
+    /// attempt's own timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)). The
+    /// call's overall deadline is [`ErrorKind::Timeout`].
     Transport,
     /// The client is not set up to make requests (no credentials, bad base URL, bad header).
     Config,

@@ -36,17 +36,36 @@ const MIN_PARTIAL: usize = 4;
 /// How deep the scanner looks into strings that hold JSON of their own.
 const MAX_NESTING: u32 = 3;
 
+/// The most secret values one call keeps to mask by value, and the longest: real ones are
+/// under a hundred characters (tokens 40, Global API keys 37, client secrets 64). The bounds
+/// keep a hostile answer (millions of secret fields, or a secret of megabytes) from making
+/// masking slow; such values are still masked where they stand, by structure.
+const MAX_SECRETS: usize = 64;
+const MAX_SECRET_LEN: usize = 1024;
+
 /// The secret values one call has seen, in every form they may take in a text.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub(crate) struct Secrets {
     /// Longest first, so that a secret containing another is masked whole.
     forms: Vec<Zeroizing<String>>,
+    /// The first bytes of the forms, to skip most positions of a text at once.
+    first_bytes: [bool; 256],
+}
+
+impl Default for Secrets {
+    fn default() -> Self {
+        Self {
+            forms: Vec::new(),
+            first_bytes: [false; 256],
+        }
+    }
 }
 
 impl Secrets {
-    /// Adds a secret value (ignored when empty).
+    /// Adds a secret value (ignored when empty, beyond [`MAX_SECRETS`] or longer than
+    /// [`MAX_SECRET_LEN`]).
     pub(crate) fn add(&mut self, value: &str) {
-        if value.is_empty() {
+        if value.is_empty() || value.len() > MAX_SECRET_LEN || self.forms.len() >= 4 * MAX_SECRETS {
             return;
         }
         let once = json_escaped(value);
@@ -54,6 +73,7 @@ impl Secrets {
         let html = html_escaped(value);
         for form in [value.to_string(), once, twice, html] {
             if !self.forms.iter().any(|known| known.as_str() == form) {
+                self.first_bytes[usize::from(form.as_bytes()[0])] = true;
                 self.forms.push(Zeroizing::new(form));
             }
         }
@@ -99,6 +119,11 @@ impl Secrets {
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
         'outer: while let Some(c) = rest.chars().next() {
+            if !self.first_bytes[usize::from(rest.as_bytes()[0])] {
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+                continue;
+            }
             for form in &self.forms {
                 if rest.starts_with(form.as_str()) {
                     out.push_str(MASK);
@@ -265,7 +290,7 @@ fn scan(text: &str, known: &Secrets, found: &mut Vec<String>, depth: u32) -> Str
                     if closed {
                         out.push('"');
                     }
-                    found.push(decoded);
+                    keep(found, decoded);
                 } else {
                     out.push_str(&string_masked(raw, &decoded, closed, known, found, depth));
                 }
@@ -321,7 +346,7 @@ fn scan(text: &str, known: &Secrets, found: &mut Vec<String>, depth: u32) -> Str
                 let literal = matches!(token, "true" | "false" | "null");
                 if (secret_value || in_secret_array) && !literal {
                     out.push_str(MASK);
-                    found.push(token.to_string());
+                    keep(found, token.to_string());
                 } else {
                     out.push_str(token);
                 }
@@ -331,6 +356,13 @@ fn scan(text: &str, known: &Secrets, found: &mut Vec<String>, depth: u32) -> Str
         }
     }
     out
+}
+
+/// Notes a secret value found by structure, up to [`MAX_SECRETS`].
+fn keep(found: &mut Vec<String>, value: String) {
+    if found.len() < MAX_SECRETS {
+        found.push(value);
+    }
 }
 
 /// A string that is not a secret's value, as it should be shown: as it came, unless its decoded
@@ -471,6 +503,31 @@ mod tests {
             "the token is [REDACTED]"
         );
         assert_eq!(secrets.redact("ends with abc"), "ends with abc");
+    }
+
+    #[test]
+    fn hostile_bodies_are_masked_within_bounds() {
+        // A hundred thousand secret fields: the first few are kept to mask by value, and every
+        // one is masked where it stands.
+        let many: String = (0..100_000)
+            .map(|i| format!(r#"{{"value":"s{i:06}"}},"#))
+            .collect();
+        let mut secrets = Secrets::default();
+        secrets.add_from_json(many.as_bytes());
+        assert_eq!(secrets.forms.len(), MAX_SECRETS);
+        let masked = secrets.redact(&many);
+        assert!(!masked.contains("\"s0"), "{}", &masked[..200]);
+        assert!(
+            secrets
+                .redact("echo s000003 and s099999")
+                .starts_with("echo [REDACTED] and s099999")
+        );
+        // A secret of megabytes is masked by structure only.
+        let huge = format!(r#"{{"value":"{}"}}"#, "a".repeat(2_000_000));
+        let mut secrets = Secrets::default();
+        secrets.add_from_json(huge.as_bytes());
+        assert!(secrets.forms.is_empty());
+        assert_eq!(secrets.redact(&huge), r#"{"value":"[REDACTED]"}"#);
     }
 
     #[test]

@@ -137,6 +137,17 @@ async fn attempts_are_logged_without_any_secret() {
         .await
         .unwrap_err();
 
+    // 4. A verify that never gets an answer before the deadline.
+    let server = Server::always(Reply::Hang).await;
+    let _ = Client::builder(Credentials::ApiToken(Secret::new(API_TOKEN)))
+        .base_url(server.base_url())
+        .deadline(Duration::from_millis(300))
+        .build()
+        .unwrap()
+        .user_tokens_verify()
+        .await
+        .unwrap_err();
+
     let logs = captured.text();
     for secret in [API_TOKEN, GLOBAL_API_KEY, SENT_SECRET, ROLLED] {
         assert!(!logs.contains(secret), "`{secret}` was logged:\n{logs}");
@@ -178,6 +189,17 @@ async fn attempts_are_logged_without_any_secret() {
         "decision=done",
     ] {
         assert!(roll[1].contains(field), "no `{field}` in {}", roll[1]);
+    }
+
+    let verify = lines_of(&logs, "user_tokens_verify");
+    assert_eq!(verify.len(), 1, "{logs}");
+    for field in [
+        "method=GET",
+        "status=no answer before the deadline",
+        "cf_ray=-",
+        "decision=giving up: the call's deadline passed",
+    ] {
+        assert!(verify[0].contains(field), "no `{field}` in {}", verify[0]);
     }
 
     let list = lines_of(&logs, "user_tokens_list");
