@@ -47,6 +47,11 @@ pub struct Global {
     /// Log to stderr: -v info, -vv debug (each request), -vvv trace [env: RUST_LOG overrides]
     #[arg(short, long, global = true, action = ArgAction::Count, help_heading = GLOBAL)]
     pub verbose: u8,
+
+    /// The longest each call to Cloudflare may take, retries and their waits included, like 30s
+    /// or 2m [default: 120s]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_timeout, help_heading = GLOBAL)]
+    pub timeout: Option<Duration>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -275,6 +280,18 @@ fn parse_uuid(text: &str) -> Result<Uuid, String> {
     })
 }
 
+/// Reads a deadline such as `30s`, `2m` or `1m 30s`; zero would fail every call.
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    let timeout = humantime::parse_duration(text)
+        .map_err(|e| format!("{e} (expected something like 30s or 2m)"))?;
+    if timeout.is_zero() {
+        return Err(
+            "a timeout of zero would fail every call (expected something like 30s or 2m)".into(),
+        );
+    }
+    Ok(timeout)
+}
+
 /// Reads a grace period such as `1h`, `90m` or `1h 30m`: one whose end, counted from now, is a
 /// date (the previous secret's expiry is sent as one).
 fn parse_grace(text: &str) -> Result<Duration, String> {
@@ -323,6 +340,21 @@ mod tests {
         for cli in [before, after] {
             assert!(cli.global.json);
             assert_eq!(cli.global.account_id.as_deref(), Some("a"));
+        }
+    }
+
+    #[test]
+    fn timeouts_are_durations_above_zero() {
+        let parse = |value: &str| {
+            Cli::try_parse_from(["cf-tokens", "--timeout", value, "user", "tokens", "verify"])
+        };
+        assert_eq!(
+            parse("1m 30s").unwrap().global.timeout,
+            Some(Duration::from_secs(90))
+        );
+        for bad in ["0s", "soon", "-5s", ""] {
+            let error = parse(bad).unwrap_err().to_string();
+            assert!(error.contains("--timeout <DURATION>"), "{bad}: {error}");
         }
     }
 

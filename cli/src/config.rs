@@ -86,6 +86,9 @@ impl<'a> Context<'a> {
         if let Some(url) = self.global.base_url.clone() {
             builder = builder.base_url(url);
         }
+        if let Some(timeout) = self.global.timeout {
+            builder = builder.deadline(timeout);
+        }
         builder.build().map_err(Failure::usage)
     }
 }
@@ -111,6 +114,7 @@ mod tests {
             account_id: account_id.map(str::to_string),
             json: false,
             verbose: 0,
+            timeout: None,
         }
     }
 

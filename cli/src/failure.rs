@@ -64,6 +64,19 @@ impl Failure {
                 writeln!(err, "error: {message}")?;
                 writeln!(err, "\nFor more information, try '--help'.")
             }
+            Self::Call { error, .. } if error.invalid_parameter().is_some() => {
+                // Refused before anything was sent: the argument is the caller's to fix.
+                let parameter = error.invalid_parameter().unwrap_or_default();
+                writeln!(err, "error: invalid {}: {error}", argument_for(parameter))?;
+                writeln!(err, "\nFor more information, try '--help'.")
+            }
+            Self::Call { doing, error } if error.kind() == ErrorKind::Timeout => {
+                writeln!(err, "error: could not {doing}: {error}")?;
+                writeln!(
+                    err,
+                    "hint: give calls longer with --timeout (like --timeout 5m)"
+                )
+            }
             Self::Call { doing, error } => writeln!(err, "error: could not {doing}: {error}"),
             Self::Setup { error, token_name } => report_setup(err, error, token_name),
             Self::Refused(message) | Self::Unfinished(message) => {
@@ -78,6 +91,16 @@ impl Failure {
             }
             Self::Output(error) => writeln!(err, "error: could not write the output: {error}"),
         }
+    }
+}
+
+/// The command-line argument a path parameter of the API comes from: the account and the zone
+/// from their options, every other id from the command's `ID` argument.
+fn argument_for(parameter: &str) -> &'static str {
+    match parameter {
+        "account_id" => "--account-id (or CLOUDFLARE_ACCOUNT_ID)",
+        "zone_id" => "--zone-id",
+        _ => "ID",
     }
 }
 

@@ -2,7 +2,7 @@
 //! Access service tokens, built on the `cloudflare-tokens` client.
 //!
 //! ```text
-//! cf-tokens [--base-url URL] [--account-id ID] [--json] [-v...] COMMAND
+//! cf-tokens [--base-url URL] [--account-id ID] [--json] [--timeout DURATION] [-v...] COMMAND
 //!   ai-search setup --instance ID (--r2-bucket NAME | --website DOMAIN)
 //!                   [--token-name NAME] [--dry-run] [--show-secret | --secret-file PATH]
 //!   ai-search tokens list | get ID | delete ID

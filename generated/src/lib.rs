@@ -56,7 +56,9 @@ pub use codegen::methods::*;
 #[cfg(feature = "mock")]
 pub use codegen::mock;
 pub use codegen::types;
-pub use runtime::client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use runtime::client::{
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BODY,
+};
 pub use runtime::credentials::Credentials;
 pub use runtime::envelope::{Envelope, Message, ResultInfo};
 pub use runtime::error::{Error, ErrorKind, Result};

@@ -1,18 +1,32 @@
-//! The client and its builder: credentials, base URL, timeouts and retry policy.
+//! The client and its builder: credentials, base URL, timeouts, limits and retry policy.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::runtime::redact::Secrets;
 use crate::{Credentials, Error, Result, RetryPolicy};
 
 /// Cloudflare's API.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
+
+/// The default of [`ClientBuilder::deadline`]: how long one call may take, retries included.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
+
+/// The default of [`ClientBuilder::max_response_body`]: 8 MiB. The largest answer of the API is
+/// a page of 1000 Access service tokens, under 1 MiB even with every field at its longest.
+pub const DEFAULT_MAX_RESPONSE_BODY: u64 = 8 * 1024 * 1024;
 
 /// What every call of a client shares.
 pub(crate) struct Shared {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
     pub(crate) retry: RetryPolicy,
+    /// The longest one call may take, retries and waits included.
+    pub(crate) deadline: Duration,
+    /// The largest response body read, in bytes.
+    pub(crate) max_body: u64,
+    /// The credentials' secret, to mask wherever it shows up.
+    pub(crate) credentials: Secrets,
 }
 
 /// A Cloudflare API client for API tokens, AI Search and Access service tokens.
@@ -30,6 +44,8 @@ impl std::fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &self.shared.base_url)
             .field("retry", &self.shared.retry)
+            .field("deadline", &self.shared.deadline)
+            .field("max_response_body", &self.shared.max_body)
             .finish_non_exhaustive()
     }
 }
@@ -74,19 +90,24 @@ pub struct ClientBuilder {
     base_url: String,
     timeout: Duration,
     connect_timeout: Duration,
+    deadline: Duration,
+    max_body: u64,
     retry: RetryPolicy,
     user_agent: String,
 }
 
 impl ClientBuilder {
-    /// Defaults: Cloudflare's API, a 60 s timeout per request (10 s to connect), two retries,
-    /// and `cloudflare-tokens/<version>` as the user agent.
+    /// Defaults: Cloudflare's API, a 60 s timeout per attempt (10 s to connect), two retries, a
+    /// deadline of [`DEFAULT_DEADLINE`] per call, response bodies up to
+    /// [`DEFAULT_MAX_RESPONSE_BODY`], and `cloudflare-tokens/<version>` as the user agent.
     pub fn new(credentials: Credentials) -> Self {
         Self {
             credentials,
             base_url: DEFAULT_BASE_URL.to_string(),
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
+            deadline: DEFAULT_DEADLINE,
+            max_body: DEFAULT_MAX_RESPONSE_BODY,
             retry: RetryPolicy::default(),
             user_agent: concat!("cloudflare-tokens/", env!("CARGO_PKG_VERSION")).to_string(),
         }
@@ -98,9 +119,32 @@ impl ClientBuilder {
         self
     }
 
-    /// The longest a request may take, from connecting to the end of the response.
+    /// The longest one attempt may take, from connecting to the end of the response. A GET,
+    /// PUT or DELETE that times out is retried (within the [`deadline`](Self::deadline)).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The longest one call may take, from its first attempt to its answer: every attempt, the
+    /// waits between them (backoff, `Retry-After`) and reading the body. When it passes, the
+    /// call fails with [`ErrorKind::Timeout`](crate::ErrorKind::Timeout); a retry whose wait
+    /// would end after it is not attempted (the call fails with the last answer). A create
+    /// whose deadline passed after it was sent is [outcome
+    /// unknown](crate::Error::is_outcome_unknown). Each page of a `…_all` stream and each step of
+    /// a flow is a call of its own. Default: [`DEFAULT_DEADLINE`].
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// The largest response body the client reads, in bytes. A body that says it is larger
+    /// (`Content-Length`) is not read at all, and one that turns out larger is read no further
+    /// than the limit; either fails with
+    /// [`ErrorKind::ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge). Default:
+    /// [`DEFAULT_MAX_RESPONSE_BODY`].
+    pub fn max_response_body(mut self, bytes: u64) -> Self {
+        self.max_body = bytes;
         self
     }
 
@@ -138,13 +182,21 @@ impl ClientBuilder {
             .user_agent(self.user_agent)
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
+            // Cloudflare's API does not redirect. Following one would send the credentials (and
+            // a create's body, which may carry a secret) to wherever `Location` says.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::config("the HTTP client could not be built").with_source(e))?;
+        let mut credentials = Secrets::default();
+        credentials.add(self.credentials.secret().expose_secret());
         Ok(Client {
             shared: Arc::new(Shared {
                 http,
                 base_url,
                 retry: self.retry,
+                deadline: self.deadline,
+                max_body: self.max_body,
+                credentials,
             }),
         })
     }

@@ -88,6 +88,14 @@ impl Credentials {
         }
         Ok(headers)
     }
+
+    /// The secret part: what no error or log line may show.
+    pub(crate) fn secret(&self) -> &Secret {
+        match self {
+            Self::ApiToken(token) => token,
+            Self::ApiKey { key, .. } => key,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
+use crate::runtime::redact::{Secrets, escape_controls};
 use crate::{Message, Operation};
 
 /// What kind of failure an [`Error`] is.
@@ -18,15 +19,31 @@ pub enum ErrorKind {
     Http,
     /// A success status with a body the client could not read (empty, truncated, wrong shape).
     Decode,
-    /// The request did not get an answer: connection refused or dropped, timeout, DNS.
+    /// The request did not get an answer: connection refused or dropped, DNS, or the last
+    /// attempt's own timeout ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)). The
+    /// call's overall deadline is [`ErrorKind::Timeout`].
     Transport,
     /// The client is not set up to make requests (no credentials, bad base URL, bad header).
     Config,
-    /// The request could not be built from the arguments given.
+    /// The request could not be built from the arguments given, such as a path parameter that
+    /// would change the request's path (empty, `.`, `..`, or with a control character): nothing
+    /// was sent. [`Error::invalid_parameter`] names the parameter.
     InvalidRequest,
     /// A list could not be read to its end: a page repeated the one before it, or items remain
     /// past the last page the API serves.
     Pagination,
+    /// The answer was a redirect (3xx). The client never follows one: credentials and bodies go
+    /// only to the base URL. [`Error::status`] and [`Error::redirect_location`] say where it
+    /// pointed.
+    Redirect,
+    /// The response body was larger than the client's limit
+    /// ([`ClientBuilder::max_response_body`](crate::ClientBuilder::max_response_body)); it was
+    /// not read further. [`Error::body_limit`] is the limit.
+    ResponseTooLarge,
+    /// The call's deadline ([`ClientBuilder::deadline`](crate::ClientBuilder::deadline)) passed
+    /// before an answer, retries and the waits between them included. [`Error::deadline`] is the
+    /// deadline.
+    Timeout,
 }
 
 /// Why a call failed, with everything Cloudflare said about it.
@@ -49,6 +66,14 @@ pub(crate) struct Inner {
     pub(crate) attempts: u32,
     pub(crate) detail: Option<String>,
     pub(crate) source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    /// The `Location` of a redirect.
+    pub(crate) location: Option<String>,
+    /// The path parameter that made the request invalid.
+    pub(crate) parameter: Option<&'static str>,
+    /// The body size limit a response went over.
+    pub(crate) body_limit: Option<u64>,
+    /// The deadline that passed.
+    pub(crate) deadline: Option<Duration>,
 }
 
 /// `Result<T, cloudflare_tokens::Error>`.
@@ -68,7 +93,62 @@ impl Error {
             attempts: 0,
             detail: None,
             source: None,
+            location: None,
+            parameter: None,
+            body_limit: None,
+            deadline: None,
         }))
+    }
+
+    /// A path parameter that cannot be sent: `parameter` is its name, `problem` says why.
+    pub(crate) fn bad_path_parameter(
+        operation: &'static Operation,
+        parameter: &'static str,
+        value: &str,
+        problem: &str,
+    ) -> Self {
+        const SHOWN: usize = 40;
+        let mut shown: String = value.chars().take(SHOWN).collect();
+        if value.chars().count() > SHOWN {
+            shown.push('…');
+        }
+        let mut error = Self::new(ErrorKind::InvalidRequest, Some(operation)).with_detail(format!(
+            "path parameter `{parameter}` is \"{}\", which {problem}; ids are never empty, \
+             `.` or `..`, and hold no control characters",
+            shown.escape_debug()
+        ));
+        error.0.parameter = Some(parameter);
+        error
+    }
+
+    /// The same error with every secret in `secrets` (and every secret field) masked in what it
+    /// quotes from the server: Cloudflare's messages, the `cf-ray` and `Location` headers, the
+    /// detail (a body excerpt) and the cause.
+    pub(crate) fn redacted(mut self, secrets: &Secrets) -> Self {
+        let inner = &mut *self.0;
+        let redact = |text: &mut String| *text = secrets.redact(text);
+        for message in inner.errors.iter_mut().chain(inner.messages.iter_mut()) {
+            redact(&mut message.message);
+            let optional = [&mut message.documentation_url, &mut message.pointer];
+            optional.into_iter().flatten().for_each(redact);
+        }
+        let optional = [
+            &mut inner.request_id,
+            &mut inner.location,
+            &mut inner.detail,
+        ];
+        optional.into_iter().flatten().for_each(redact);
+        if let Some(source) = inner.source.take() {
+            let mut text = source.to_string();
+            let mut cause = source.source();
+            while let Some(next) = cause {
+                text.push_str(": ");
+                text.push_str(&next.to_string());
+                cause = next.source();
+            }
+            inner.source = Some(Box::new(Cause(secrets.redact(&text))));
+        }
+        self
     }
 
     pub(crate) fn config(detail: impl Into<String>) -> Self {
@@ -140,16 +220,44 @@ impl Error {
     }
 
     /// Whether the call may have taken effect although it failed: a create, refresh or rotate
-    /// that reached Cloudflare and then lost its answer (or got a server error). It is never
-    /// retried: look at the current state (list the tokens) before trying again.
+    /// that reached Cloudflare and then lost its answer (the connection dropped, the deadline
+    /// passed, the body was unreadable or too large), got a server error, or was redirected. It
+    /// is never retried: look at the current state (list the tokens) before trying again.
     pub fn is_outcome_unknown(&self) -> bool {
         let creates = self.0.operation.is_some_and(|o| !o.is_idempotent());
+        let refused = self.0.status.is_some_and(|s| s.is_client_error());
         let lost = match self.0.kind {
-            ErrorKind::Transport | ErrorKind::Decode => self.0.reached_server,
+            ErrorKind::Transport
+            | ErrorKind::Decode
+            | ErrorKind::Timeout
+            | ErrorKind::ResponseTooLarge => self.0.reached_server && !refused,
             ErrorKind::Api | ErrorKind::Http => self.0.status.is_some_and(|s| s.is_server_error()),
+            ErrorKind::Redirect => true,
             _ => false,
         };
         creates && lost
+    }
+
+    /// For [`ErrorKind::InvalidRequest`]: the path parameter that could not be sent, named as in
+    /// the operation's path (`token_id`, `service_token_id`, …; a [`Scope`](crate::Scope)'s id is
+    /// `account_id` or `zone_id`).
+    pub fn invalid_parameter(&self) -> Option<&'static str> {
+        self.0.parameter
+    }
+
+    /// For [`ErrorKind::Redirect`]: the `Location` the answer pointed to (not followed).
+    pub fn redirect_location(&self) -> Option<&str> {
+        self.0.location.as_deref()
+    }
+
+    /// For [`ErrorKind::ResponseTooLarge`]: the limit the body went over, in bytes.
+    pub fn body_limit(&self) -> Option<u64> {
+        self.0.body_limit
+    }
+
+    /// For [`ErrorKind::Timeout`]: the call's deadline that passed.
+    pub fn deadline(&self) -> Option<Duration> {
+        self.0.deadline
     }
 
     /// For a 403: the permission the operation needs, which the credentials likely lack.
@@ -195,18 +303,22 @@ impl fmt::Display for Error {
             ErrorKind::Config => f.write_str(": not configured")?,
             ErrorKind::InvalidRequest => f.write_str(": invalid request")?,
             ErrorKind::Pagination => f.write_str(": the list could not be read to its end")?,
+            ErrorKind::Redirect => f.write_str(": redirected")?,
+            ErrorKind::ResponseTooLarge => f.write_str(": response too large")?,
+            ErrorKind::Timeout => f.write_str(": deadline passed")?,
         }
         if let Some(status) = self.0.status {
             write!(f, " (HTTP {status})")?;
         }
+        // What came from elsewhere is shown with its control characters escaped.
         if let Some(detail) = &self.0.detail {
-            write!(f, ": {detail}")?;
+            write!(f, ": {}", escape_controls(detail))?;
         }
         if let Some(source) = &self.0.source {
-            write!(f, ": {source}")?;
+            write!(f, ": {}", escape_controls(&source.to_string()))?;
             let mut cause = source.source();
             while let Some(inner) = cause {
-                write!(f, ": {inner}")?;
+                write!(f, ": {}", escape_controls(&inner.to_string()))?;
                 cause = inner.source();
             }
         }
@@ -217,7 +329,12 @@ impl fmt::Display for Error {
             write!(f, " after {} attempts", self.0.attempts)?;
         }
         for error in &self.0.errors {
-            write!(f, "\n  error {}: {}", error.code, error.message)?;
+            write!(
+                f,
+                "\n  error {}: {}",
+                error.code,
+                escape_controls(&error.message)
+            )?;
         }
         if let Some(after) = self.0.retry_after {
             write!(f, "\n  Cloudflare asks to retry after {}s", after.as_secs())?;
@@ -249,6 +366,10 @@ impl fmt::Debug for Error {
             .field("attempts", &self.0.attempts)
             .field("detail", &self.0.detail)
             .field("source", &self.0.source.as_ref().map(|s| s.to_string()))
+            .field("location", &self.0.location)
+            .field("parameter", &self.0.parameter)
+            .field("body_limit", &self.0.body_limit)
+            .field("deadline", &self.0.deadline)
             .finish()
     }
 }
@@ -261,3 +382,16 @@ impl std::error::Error for Error {
             .map(|s| s.as_ref() as &(dyn std::error::Error + 'static))
     }
 }
+
+/// A cause, as text with its secrets masked: what an error keeps of the error that caused it
+/// once the call knows which secrets it saw.
+#[derive(Debug)]
+struct Cause(String);
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Cause {}

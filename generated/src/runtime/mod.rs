@@ -10,6 +10,7 @@ pub(crate) mod envelope;
 pub(crate) mod error;
 pub(crate) mod operation;
 pub(crate) mod paginate;
+pub(crate) mod path;
 pub(crate) mod redact;
 pub(crate) mod response;
 pub(crate) mod retry;

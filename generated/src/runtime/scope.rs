@@ -26,4 +26,12 @@ impl Scope {
             Self::Account(id) | Self::Zone(id) => id,
         }
     }
+
+    /// The id's name in errors about it (`account_id` or `zone_id`).
+    pub(crate) fn id_parameter(&self) -> &'static str {
+        match self {
+            Self::Account(_) => "account_id",
+            Self::Zone(_) => "zone_id",
+        }
+    }
 }

@@ -1,13 +1,21 @@
 //! The workspace's behaviour tests, one binary with a module per subject: the generated API
 //! (snapshots, models, every operation against a mock server), the client's runtime (decoding,
-//! retries, pagination, secrets), and `cf-tokens` against fake-cloudflare. Helpers they share
-//! live in the package's library (`tests/src/`).
+//! retries, pagination, secrets; `client_*`: redirects, path parameters, redaction, body limit,
+//! deadline and logging against servers that misbehave on purpose), and `cf-tokens` against
+//! fake-cloudflare. Helpers they share live in the package's library (`tests/src/`).
 
 mod cli_access;
+mod cli_client_safety;
 mod cli_json;
 mod cli_setup;
 mod cli_usage;
 mod cli_user;
+mod client_body_limit;
+mod client_deadline;
+mod client_logging;
+mod client_path_parameters;
+mod client_redaction;
+mod client_redirects;
 mod decoding;
 mod from_env;
 mod generated_is_current;

@@ -139,6 +139,8 @@ fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
             if op.has_body { " and a body" } else { "" }
         );
     }
+    // The path parameters to check before the call, as (name, value as &str).
+    let mut path_checks: Vec<TokenStream> = Vec::new();
     for (index, typed) in inputs.iter().enumerate() {
         let Pat::Ident(pat) = &*typed.pat else {
             bail!("{}: unexpected parameter pattern", op.id)
@@ -165,9 +167,16 @@ fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
                         parameter.name
                     );
                 }
+                path_checks.push(quote! { (scope.id_parameter(), scope.id()) });
                 passes.push(quote! { scope.id() });
             }
             ("path", _) => {
+                let api_name = &parameter.name;
+                path_checks.push(if is_str_ref(&ty) {
+                    quote! { (#api_name, #ident) }
+                } else {
+                    quote! { (#api_name, &::std::string::ToString::to_string(&#ident)) }
+                });
                 args.push((ident.clone(), quote! { #ident: #ty }));
                 stream_args.push(quote! { #ident: #raw_ty });
                 passes.push(quote! { #ident });
@@ -233,6 +242,11 @@ fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
             quote! { finish(result) },
         ),
     };
+
+    // Refused before the call starts: a value that would change the request's path.
+    let check = (!path_checks.is_empty()).then(|| {
+        quote! { crate::runtime::path::check(&#meta, &[#(#path_checks),*])?; }
+    });
 
     let doc_lines = doc_lines(op);
     let permissions = op.permissions.iter().map(|p| quote! { #p });
@@ -310,6 +324,7 @@ fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
         impl crate::Client {
             #(#[doc = #doc_lines])*
             pub async fn #name(&self, #(#args),*) -> crate::Result<#returns> {
+                #check
                 let call = self.call(&#meta);
                 let result = call.progenitor().#name(#(#passes),*).await;
                 call.#finish.await

@@ -23,6 +23,10 @@ impl crate::Client {
         scope: &crate::Scope,
         body: &types::ServiceTokenCreate,
     ) -> crate::Result<crate::Response<crate::types::ServiceTokenWithSecret>> {
+        crate::runtime::path::check(
+            &ACCESS_SERVICE_TOKENS_CREATE,
+            &[(scope.id_parameter(), scope.id())],
+        )?;
         let call = self.call(&ACCESS_SERVICE_TOKENS_CREATE);
         let result = call
             .progenitor()
@@ -50,6 +54,10 @@ impl crate::Client {
         scope: &crate::Scope,
         service_token_id: &str,
     ) -> crate::Result<crate::Response<crate::types::ServiceToken>> {
+        crate::runtime::path::check(
+            &ACCESS_SERVICE_TOKENS_DELETE,
+            &[(scope.id_parameter(), scope.id()), ("service_token_id", service_token_id)],
+        )?;
         let call = self.call(&ACCESS_SERVICE_TOKENS_DELETE);
         let result = call
             .progenitor()
@@ -77,6 +85,10 @@ impl crate::Client {
         scope: &crate::Scope,
         service_token_id: &str,
     ) -> crate::Result<crate::Response<crate::types::ServiceToken>> {
+        crate::runtime::path::check(
+            &ACCESS_SERVICE_TOKENS_GET,
+            &[(scope.id_parameter(), scope.id()), ("service_token_id", service_token_id)],
+        )?;
         let call = self.call(&ACCESS_SERVICE_TOKENS_GET);
         let result = call
             .progenitor()
@@ -116,6 +128,10 @@ impl crate::Client {
         scope: &crate::Scope,
         query: &AccessServiceTokensListQuery,
     ) -> crate::Result<crate::Page<crate::types::ServiceToken>> {
+        crate::runtime::path::check(
+            &ACCESS_SERVICE_TOKENS_LIST,
+            &[(scope.id_parameter(), scope.id())],
+        )?;
         let call = self.call(&ACCESS_SERVICE_TOKENS_LIST);
         let result = call
             .progenitor()
@@ -174,6 +190,10 @@ impl crate::Client {
         account_id: &str,
         service_token_id: &str,
     ) -> crate::Result<crate::Response<crate::types::ServiceToken>> {
+        crate::runtime::path::check(
+            &ACCESS_SERVICE_TOKENS_REFRESH,
+            &[("account_id", account_id), ("service_token_id", service_token_id)],
+        )?;
         let call = self.call(&ACCESS_SERVICE_TOKENS_REFRESH);
         let result = call
             .progenitor()
@@ -200,6 +220,10 @@ impl crate::Client {
         service_token_id: &str,
         body: &types::ServiceTokenRotate,
     ) -> crate::Result<crate::Response<crate::types::ServiceTokenWithSecret>> {
+        crate::runtime::path::check(
+            &ACCESS_SERVICE_TOKENS_ROTATE,
+            &[("account_id", account_id), ("service_token_id", service_token_id)],
+        )?;
         let call = self.call(&ACCESS_SERVICE_TOKENS_ROTATE);
         let result = call
             .progenitor()
@@ -228,6 +252,10 @@ impl crate::Client {
         service_token_id: &str,
         body: &types::ServiceTokenUpdate,
     ) -> crate::Result<crate::Response<crate::types::ServiceToken>> {
+        crate::runtime::path::check(
+            &ACCESS_SERVICE_TOKENS_UPDATE,
+            &[(scope.id_parameter(), scope.id()), ("service_token_id", service_token_id)],
+        )?;
         let call = self.call(&ACCESS_SERVICE_TOKENS_UPDATE);
         let result = call
             .progenitor()

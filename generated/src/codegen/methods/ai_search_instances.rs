@@ -23,6 +23,10 @@ impl crate::Client {
         account_id: &str,
         body: &types::AiSearchInstanceCreate,
     ) -> crate::Result<crate::Response<crate::types::AiSearchInstance>> {
+        crate::runtime::path::check(
+            &AI_SEARCH_INSTANCES_CREATE,
+            &[("account_id", account_id)],
+        )?;
         let call = self.call(&AI_SEARCH_INSTANCES_CREATE);
         let result = call
             .progenitor()
@@ -50,6 +54,10 @@ impl crate::Client {
         account_id: &str,
         id: &str,
     ) -> crate::Result<crate::Response<crate::types::AiSearchInstance>> {
+        crate::runtime::path::check(
+            &AI_SEARCH_INSTANCES_DELETE,
+            &[("account_id", account_id), ("id", id)],
+        )?;
         let call = self.call(&AI_SEARCH_INSTANCES_DELETE);
         let result = call.progenitor().ai_search_instances_delete(account_id, id).await;
         call.finish(result).await
@@ -74,6 +82,10 @@ impl crate::Client {
         account_id: &str,
         id: &str,
     ) -> crate::Result<crate::Response<crate::types::AiSearchInstance>> {
+        crate::runtime::path::check(
+            &AI_SEARCH_INSTANCES_GET,
+            &[("account_id", account_id), ("id", id)],
+        )?;
         let call = self.call(&AI_SEARCH_INSTANCES_GET);
         let result = call.progenitor().ai_search_instances_get(account_id, id).await;
         call.finish(result).await
@@ -114,6 +126,10 @@ impl crate::Client {
         account_id: &str,
         query: &AiSearchInstancesListQuery,
     ) -> crate::Result<crate::Page<crate::types::AiSearchInstance>> {
+        crate::runtime::path::check(
+            &AI_SEARCH_INSTANCES_LIST,
+            &[("account_id", account_id)],
+        )?;
         let call = self.call(&AI_SEARCH_INSTANCES_LIST);
         let result = call
             .progenitor()
@@ -176,6 +192,10 @@ impl crate::Client {
         id: &str,
         body: &types::AiSearchInstanceUpdate,
     ) -> crate::Result<crate::Response<crate::types::AiSearchInstance>> {
+        crate::runtime::path::check(
+            &AI_SEARCH_INSTANCES_UPDATE,
+            &[("account_id", account_id), ("id", id)],
+        )?;
         let call = self.call(&AI_SEARCH_INSTANCES_UPDATE);
         let result = call
             .progenitor()

@@ -23,6 +23,10 @@ impl crate::Client {
         account_id: &str,
         body: &types::AiSearchTokenCreate,
     ) -> crate::Result<crate::Response<crate::types::AiSearchToken>> {
+        crate::runtime::path::check(
+            &AI_SEARCH_TOKENS_CREATE,
+            &[("account_id", account_id)],
+        )?;
         let call = self.call(&AI_SEARCH_TOKENS_CREATE);
         let result = call.progenitor().ai_search_tokens_create(account_id, body).await;
         call.finish(result).await
@@ -47,6 +51,13 @@ impl crate::Client {
         account_id: &str,
         id: &::uuid::Uuid,
     ) -> crate::Result<crate::Response<crate::types::AiSearchToken>> {
+        crate::runtime::path::check(
+            &AI_SEARCH_TOKENS_DELETE,
+            &[
+                ("account_id", account_id),
+                ("id", &::std::string::ToString::to_string(&id)),
+            ],
+        )?;
         let call = self.call(&AI_SEARCH_TOKENS_DELETE);
         let result = call.progenitor().ai_search_tokens_delete(account_id, id).await;
         call.finish(result).await
@@ -71,6 +82,13 @@ impl crate::Client {
         account_id: &str,
         id: &::uuid::Uuid,
     ) -> crate::Result<crate::Response<crate::types::AiSearchToken>> {
+        crate::runtime::path::check(
+            &AI_SEARCH_TOKENS_GET,
+            &[
+                ("account_id", account_id),
+                ("id", &::std::string::ToString::to_string(&id)),
+            ],
+        )?;
         let call = self.call(&AI_SEARCH_TOKENS_GET);
         let result = call.progenitor().ai_search_tokens_get(account_id, id).await;
         call.finish(result).await
@@ -105,6 +123,10 @@ impl crate::Client {
         account_id: &str,
         query: &AiSearchTokensListQuery,
     ) -> crate::Result<crate::Page<crate::types::AiSearchToken>> {
+        crate::runtime::path::check(
+            &AI_SEARCH_TOKENS_LIST,
+            &[("account_id", account_id)],
+        )?;
         let call = self.call(&AI_SEARCH_TOKENS_LIST);
         let result = call
             .progenitor()
@@ -162,6 +184,13 @@ impl crate::Client {
         id: &::uuid::Uuid,
         body: &types::AiSearchTokenUpdate,
     ) -> crate::Result<crate::Response<crate::types::AiSearchToken>> {
+        crate::runtime::path::check(
+            &AI_SEARCH_TOKENS_UPDATE,
+            &[
+                ("account_id", account_id),
+                ("id", &::std::string::ToString::to_string(&id)),
+            ],
+        )?;
         let call = self.call(&AI_SEARCH_TOKENS_UPDATE);
         let result = call
             .progenitor()

@@ -79,6 +79,7 @@ impl crate::Client {
         &self,
         token_id: &str,
     ) -> crate::Result<crate::Response<crate::types::DeletedUserToken>> {
+        crate::runtime::path::check(&USER_TOKENS_DELETE, &[("token_id", token_id)])?;
         let call = self.call(&USER_TOKENS_DELETE);
         let result = call.progenitor().user_tokens_delete(token_id).await;
         call.finish(result).await
@@ -102,6 +103,7 @@ impl crate::Client {
         &self,
         token_id: &str,
     ) -> crate::Result<crate::Response<crate::types::UserToken>> {
+        crate::runtime::path::check(&USER_TOKENS_GET, &[("token_id", token_id)])?;
         let call = self.call(&USER_TOKENS_GET);
         let result = call.progenitor().user_tokens_get(token_id).await;
         call.finish(result).await
@@ -192,6 +194,7 @@ impl crate::Client {
         token_id: &str,
         body: &types::UserTokenRoll,
     ) -> crate::Result<crate::Response<crate::Secret>> {
+        crate::runtime::path::check(&USER_TOKENS_ROLL, &[("token_id", token_id)])?;
         let call = self.call(&USER_TOKENS_ROLL);
         let result = call.progenitor().user_tokens_roll(token_id, body).await;
         call.finish(result).await
@@ -216,6 +219,7 @@ impl crate::Client {
         token_id: &str,
         body: &types::UserTokenUpdate,
     ) -> crate::Result<crate::Response<crate::types::UserToken>> {
+        crate::runtime::path::check(&USER_TOKENS_UPDATE, &[("token_id", token_id)])?;
         let call = self.call(&USER_TOKENS_UPDATE);
         let result = call.progenitor().user_tokens_update(token_id, body).await;
         call.finish(result).await
