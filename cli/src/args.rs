@@ -345,8 +345,10 @@ mod tests {
 
     #[test]
     fn timeouts_are_durations_above_zero() {
+        // `--timeout=VALUE`, so that `-5s` reaches the parser instead of reading as a flag.
         let parse = |value: &str| {
-            Cli::try_parse_from(["cf-tokens", "--timeout", value, "user", "tokens", "verify"])
+            let option = format!("--timeout={value}");
+            Cli::try_parse_from(["cf-tokens", option.as_str(), "user", "tokens", "verify"])
         };
         assert_eq!(
             parse("1m 30s").unwrap().global.timeout,
