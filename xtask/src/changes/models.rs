@@ -184,15 +184,22 @@ fn fields(
         );
         match (before.get(field), after.get(field)) {
             (None, Some(schema)) => {
-                // Only a required field of a model callers send forces them to change code.
-                let breaking = required.1 && in_requests;
+                // A model callers send is built with a struct literal: any new field, optional
+                // or not, breaks a literal that lists every field (models are not
+                // `#[non_exhaustive]`, so that `..Model::new(…)` works).
+                let breaking = in_requests;
                 let mut detail = format!(
                     "new {} field of type {}",
                     if required.1 { "required" } else { "optional" },
                     Ty::of(schema)
                 );
-                if breaking {
+                if in_requests && required.1 {
                     detail.push_str(": requests must now set it");
+                } else if in_requests {
+                    detail.push_str(
+                        ": a struct literal that lists every field no longer compiles \
+                         (one ending in `..Model::new(…)` or `..Default::default()` does)",
+                    );
                 }
                 out.push(Change::new(Kind::FieldAdded, subject, breaking, detail));
             }

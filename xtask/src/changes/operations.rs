@@ -59,8 +59,9 @@ fn schema(parameter: &Value) -> &Value {
     parameter.get("schema").unwrap_or(&ANY)
 }
 
-/// Parameters match by name. With the positional interface each one is an argument of the
-/// method, typed `T` if required and `Option<T>` if not.
+/// Parameters match by name. A path parameter is an argument of the method; a query parameter
+/// is a field of the operation's query struct (`…Query`), which callers build with a literal:
+/// any new parameter breaks code, an optional one a literal that lists every field.
 fn parameters(subject: &str, old: &Operation<'_>, new: &Operation<'_>, out: &mut Vec<Change>) {
     let (before, after) = (old.parameters(), new.parameters());
     let names: BTreeSet<&str> = before.keys().chain(after.keys()).copied().collect();
@@ -69,13 +70,19 @@ fn parameters(subject: &str, old: &Operation<'_>, new: &Operation<'_>, out: &mut
         match (before.get(name), after.get(name)) {
             (None, Some(p)) => {
                 let required = flag(p, "required");
-                let detail = format!(
+                let mut detail = format!(
                     "new {} {} parameter of type {}",
                     if required { "required" } else { "optional" },
                     location(p),
                     Ty::of(schema(p))
                 );
-                out.push(Change::new(Kind::ParameterAdded, subject, required, detail));
+                if !required {
+                    detail.push_str(
+                        ": a literal of the query struct that lists every field no longer \
+                         compiles (one ending in `..Default::default()` does)",
+                    );
+                }
+                out.push(Change::new(Kind::ParameterAdded, subject, true, detail));
             }
             (Some(p), None) => out.push(Change::new(
                 Kind::ParameterRemoved,

@@ -205,7 +205,9 @@ fn parameters_added_and_removed() {
             .unwrap()
             .push(optional.clone());
     });
-    assert!(!breaking(&report, Kind::ParameterAdded, subject));
+    // An optional query parameter is a new field of the operation's query struct: a literal
+    // that lists every field stops compiling.
+    assert!(breaking(&report, Kind::ParameterAdded, subject));
 
     let mut required = optional.clone();
     required["required"] = json!(true);
@@ -454,7 +456,7 @@ fn models_added_and_removed() {
 }
 
 #[test]
-fn fields_added_break_only_required_request_fields() {
+fn fields_added_to_request_models_break_struct_literals() {
     let new_field = |model_name: &'static str, required: bool| {
         after(move |s| {
             model(s, model_name)["properties"]["extra"] = json!({"type": "boolean"});
@@ -468,23 +470,41 @@ fn fields_added_break_only_required_request_fields() {
             }
         })
     };
+    // Thing is only ever received.
     assert!(!breaking(
         &new_field("Thing", false),
         Kind::FieldAdded,
         "model Thing.extra"
     ));
-    // Thing is only ever received.
     assert!(!breaking(
         &new_field("Thing", true),
         Kind::FieldAdded,
         "model Thing.extra"
     ));
-    assert!(!breaking(
-        &new_field("ThingCreate", false),
+    // Callers build ThingCreate: a literal that lists every field stops compiling, whether the
+    // new field is optional or not.
+    let report = new_field("ThingCreate", false);
+    assert!(breaking(
+        &report,
+        Kind::FieldAdded,
+        "model ThingCreate.extra"
+    ));
+    assert_eq!(
+        single(&report, Kind::FieldAdded, "model ThingCreate.extra").detail,
+        "new optional field of type boolean: a struct literal that lists every field no longer \
+         compiles (one ending in `..Model::new(…)` or `..Default::default()` does)"
+    );
+    assert!(breaking(
+        &new_field("ThingCreate", true),
         Kind::FieldAdded,
         "model ThingCreate.extra"
     ));
     // Owner is sent inside ThingCreate: a request model through a reference.
+    assert!(breaking(
+        &new_field("Owner", false),
+        Kind::FieldAdded,
+        "model Owner.extra"
+    ));
     assert!(breaking(
         &new_field("Owner", true),
         Kind::FieldAdded,
