@@ -1,45 +1,14 @@
 //! Every operation of the spec has behaviour tests in the `operations_*` files: a call of its
-//! method, a check of its refusal, and a read of every page for the paged lists. An operation
-//! added to the spec fails here until it gets them.
+//! method, a check of its refusal, and a read of every page for the paged lists. The list of
+//! operations comes from `spec/openapi.json`, so one added to the spec fails here until it gets
+//! them. The test sources are parsed (with `syn`), and calls are looked for in the code: a call
+//! in a comment, or in a string, does not count.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde_json::Value;
-
-/// The operations the `operations_*` files test, by spec operation id. Kept by hand, so that
-/// an operation that appears in (or leaves) the spec is noticed.
-const TESTED: &[&str] = &[
-    // operations_user_tokens.rs
-    "permission_groups_list",
-    "user_tokens_create",
-    "user_tokens_delete",
-    "user_tokens_get",
-    "user_tokens_list",
-    "user_tokens_roll",
-    "user_tokens_update",
-    "user_tokens_verify",
-    // operations_access_service_tokens.rs
-    "access_service_tokens_create",
-    "access_service_tokens_delete",
-    "access_service_tokens_get",
-    "access_service_tokens_list",
-    "access_service_tokens_refresh",
-    "access_service_tokens_rotate",
-    "access_service_tokens_update",
-    // operations_ai_search_tokens.rs
-    "ai_search_tokens_create",
-    "ai_search_tokens_delete",
-    "ai_search_tokens_get",
-    "ai_search_tokens_list",
-    "ai_search_tokens_update",
-    // operations_ai_search_instances.rs
-    "ai_search_instances_create",
-    "ai_search_instances_delete",
-    "ai_search_instances_get",
-    "ai_search_instances_list",
-    "ai_search_instances_update",
-];
+use syn::visit::Visit;
 
 struct SpecOperation {
     id: String,
@@ -72,11 +41,64 @@ fn spec_operations() -> Vec<SpecOperation> {
             });
         }
     }
+    operations.sort_by(|a, b| a.id.cmp(&b.id));
     operations
 }
 
-/// The text of the `operations_*` test files other than this one.
-fn test_sources() -> String {
+/// What the code of some test sources calls.
+#[derive(Debug, Default)]
+struct Calls {
+    /// Names of the methods called (`client.user_tokens_list(…)` → `user_tokens_list`).
+    methods: BTreeSet<String>,
+    /// The operation ids `assert_api_error(&error, "<id>", …)` checks.
+    refusals: BTreeSet<String>,
+}
+
+impl<'ast> Visit<'ast> for Calls {
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        self.methods.insert(call.method.to_string());
+        syn::visit::visit_expr_method_call(self, call);
+    }
+
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        if let syn::Expr::Path(path) = &*call.func
+            && path
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "assert_api_error")
+            && let Some(syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(id),
+                ..
+            })) = call.args.iter().nth(1)
+        {
+            self.refusals.insert(id.value());
+        }
+        syn::visit::visit_expr_call(self, call);
+    }
+
+    /// The arguments of `assert!(…)`, `assert_eq!(…)`, `tokio::join!(…)` are code too: they are
+    /// read as expressions separated by commas, where they parse as such.
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        let parser = syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
+        if let Ok(exprs) = mac.parse_body_with(parser) {
+            for expr in &exprs {
+                self.visit_expr(expr);
+            }
+        }
+        syn::visit::visit_macro(self, mac);
+    }
+}
+
+fn calls_in(source: &str) -> Calls {
+    let file = syn::parse_file(source).expect("a test file parses");
+    let mut calls = Calls::default();
+    calls.visit_file(&file);
+    calls
+}
+
+/// The calls in the `operations_*` test files other than this one.
+fn test_calls() -> Calls {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .expect("the tests directory")
@@ -89,44 +111,92 @@ fn test_sources() -> String {
         })
         .collect();
     files.sort();
-    assert!(files.len() >= 4, "the operations_* files: {files:?}");
-    files
-        .iter()
-        .map(|path| std::fs::read_to_string(path).expect("a test file"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut all = Calls::default();
+    for path in &files {
+        let source = std::fs::read_to_string(path).expect("a test file");
+        let calls = calls_in(&source);
+        all.methods.extend(calls.methods);
+        all.refusals.extend(calls.refusals);
+    }
+    all
 }
 
-#[test]
-fn the_tested_list_is_the_spec() {
-    let spec: BTreeSet<String> = spec_operations().into_iter().map(|o| o.id).collect();
-    let tested: BTreeSet<String> = TESTED.iter().map(|id| id.to_string()).collect();
-    assert_eq!(TESTED.len(), tested.len(), "TESTED lists an id twice");
-    let untested: Vec<_> = spec.difference(&tested).collect();
-    let gone: Vec<_> = tested.difference(&spec).collect();
-    assert!(
-        untested.is_empty() && gone.is_empty(),
-        "operations in the spec without tests: {untested:?}; tested but not in the spec: {gone:?}"
-    );
+/// What is missing for each operation of the spec: its call, its refusal, its `…_all` read.
+fn missing(operations: &[SpecOperation], calls: &Calls) -> Vec<String> {
+    let mut missing = Vec::new();
+    for operation in operations {
+        let id = &operation.id;
+        if !calls.methods.contains(id) {
+            missing.push(format!("{id}: no call of Client::{id}"));
+        }
+        if !calls.refusals.contains(id) {
+            missing.push(format!("{id}: no check of a refusal (assert_api_error)"));
+        }
+        let all = format!("{id}_all");
+        if operation.paged && !calls.methods.contains(&all) {
+            missing.push(format!("{id}: no read of every page (Client::{all})"));
+        }
+    }
+    missing
 }
 
 #[test]
 fn every_operation_is_called_refused_and_paged() {
-    let sources = test_sources();
-    let mut missing = Vec::new();
-    for operation in spec_operations() {
-        let id = &operation.id;
-        // The method call (`.user_tokens_list(` does not match `.user_tokens_list_all(`).
-        if !sources.contains(&format!(".{id}(")) {
-            missing.push(format!("{id}: no call of Client::{id}"));
-        }
-        // The refusal check names the operation the error must report.
-        if !sources.contains(&format!("assert_api_error(&error, \"{id}\"")) {
-            missing.push(format!("{id}: no check of a refusal (assert_api_error)"));
-        }
-        if operation.paged && !sources.contains(&format!(".{id}_all(")) {
-            missing.push(format!("{id}: no read of every page (Client::{id}_all)"));
-        }
-    }
+    let operations = spec_operations();
+    // The reader of the spec sees its operations (this test cannot pass on an empty list).
+    let paged: Vec<&str> = operations
+        .iter()
+        .filter(|o| o.paged && o.id.starts_with("user_tokens"))
+        .map(|o| o.id.as_str())
+        .collect();
+    assert_eq!(paged, ["user_tokens_list"]);
+    let missing = missing(&operations, &test_calls());
     assert!(missing.is_empty(), "untested:\n{}", missing.join("\n"));
+}
+
+#[test]
+fn calls_in_comments_strings_and_other_names_do_not_count() {
+    let source = r#"
+        async fn t(client: &Client) {
+            // client.user_tokens_list(&query).await;
+            /* client.user_tokens_get("id").await; */
+            /// client.user_tokens_delete("id")
+            let text = "client.user_tokens_roll(\"id\")";
+            client.user_tokens_list_all(Default::default());
+            // assert_api_error(&error, "user_tokens_verify", 403);
+            assert_api_error(&error, "user_tokens_create", 403);
+            assert!(client.permission_groups_list(&q).await.is_ok());
+        }
+    "#;
+    let calls = calls_in(source);
+    let ops = [
+        "permission_groups_list",
+        "user_tokens_create",
+        "user_tokens_delete",
+        "user_tokens_get",
+        "user_tokens_list",
+        "user_tokens_roll",
+        "user_tokens_verify",
+    ]
+    .map(|id| SpecOperation {
+        id: id.to_string(),
+        paged: id == "user_tokens_list",
+    });
+    assert_eq!(
+        missing(&ops, &calls),
+        [
+            "permission_groups_list: no check of a refusal (assert_api_error)",
+            "user_tokens_create: no call of Client::user_tokens_create",
+            "user_tokens_delete: no call of Client::user_tokens_delete",
+            "user_tokens_delete: no check of a refusal (assert_api_error)",
+            "user_tokens_get: no call of Client::user_tokens_get",
+            "user_tokens_get: no check of a refusal (assert_api_error)",
+            "user_tokens_list: no call of Client::user_tokens_list",
+            "user_tokens_list: no check of a refusal (assert_api_error)",
+            "user_tokens_roll: no call of Client::user_tokens_roll",
+            "user_tokens_roll: no check of a refusal (assert_api_error)",
+            "user_tokens_verify: no call of Client::user_tokens_verify",
+            "user_tokens_verify: no check of a refusal (assert_api_error)",
+        ]
+    );
 }
