@@ -5,6 +5,22 @@ use std::io::Write;
 
 use cloudflare_tokens::{Client, Scope};
 
+/// The account or zone a command names, owned; [`Owner::as_scope`] lends it to the client.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Owner {
+    Account(String),
+    Zone(String),
+}
+
+impl Owner {
+    pub fn as_scope(&self) -> Scope<'_> {
+        match self {
+            Self::Account(id) => Scope::Account(id),
+            Self::Zone(id) => Scope::Zone(id),
+        }
+    }
+}
+
 use crate::args::Global;
 use crate::failure::Failure;
 
@@ -66,15 +82,15 @@ impl<'a> Context<'a> {
     }
 
     /// The zone when `--zone-id` is given, else the account.
-    pub fn scope(&self, zone_id: Option<String>) -> Result<Scope, Failure> {
+    pub fn scope(&self, zone_id: Option<String>) -> Result<Owner, Failure> {
         match zone_id {
             // The account may come from the environment for other commands; only an explicit
             // --account-id next to --zone-id is contradictory.
             Some(_) if self.global.account_id.is_some() => Err(Failure::usage(
                 "--zone-id and --account-id name two different owners: pass only one",
             )),
-            Some(zone) => Ok(Scope::Zone(zone)),
-            None => self.account().map(Scope::Account),
+            Some(zone) => Ok(Owner::Zone(zone)),
+            None => self.account().map(Owner::Account),
         }
     }
 
@@ -149,7 +165,10 @@ mod tests {
         with(&env, global(None), |c| {
             assert_eq!(c.account().unwrap(), "from-env");
             // An account from the environment does not clash with an explicit zone.
-            assert_eq!(c.scope(Some("z".into())).unwrap(), Scope::Zone("z".into()));
+            assert_eq!(
+                c.scope(Some("z".into())).unwrap().as_scope(),
+                Scope::Zone("z")
+            );
         });
         with(&[], global(None), |c| {
             assert!(matches!(c.account(), Err(Failure::Usage(m)) if m.contains("--account-id")));

@@ -67,17 +67,20 @@ impl Failure {
             Self::Call { error, .. } if error.invalid_parameter().is_some() => {
                 // Refused before anything was sent: the argument is the caller's to fix.
                 let parameter = error.invalid_parameter().unwrap_or_default();
+                let error = Causes(error);
                 writeln!(err, "error: invalid {}: {error}", argument_for(parameter))?;
                 writeln!(err, "\nFor more information, try '--help'.")
             }
             Self::Call { doing, error } if error.kind() == ErrorKind::Timeout => {
-                writeln!(err, "error: could not {doing}: {error}")?;
+                writeln!(err, "error: could not {doing}: {}", Causes(error))?;
                 writeln!(
                     err,
                     "hint: give calls longer with --timeout (like --timeout 5m)"
                 )
             }
-            Self::Call { doing, error } => writeln!(err, "error: could not {doing}: {error}"),
+            Self::Call { doing, error } => {
+                writeln!(err, "error: could not {doing}: {}", Causes(error))
+            }
             Self::Setup { error, token_name } => report_setup(err, error, token_name),
             Self::Refused(message) | Self::Unfinished(message) => {
                 writeln!(err, "error: {message}")
@@ -85,12 +88,28 @@ impl Failure {
             Self::SecretLost { message, error } => {
                 writeln!(err, "error: {message}")?;
                 match error {
-                    Some(error) => writeln!(err, "cause: {error}"),
+                    Some(error) => writeln!(err, "cause: {}", Causes(error)),
                     None => Ok(()),
                 }
             }
             Self::Output(error) => writeln!(err, "error: could not write the output: {error}"),
         }
+    }
+}
+
+/// An error and what caused it, each once: `error: cause: its cause`. The library's errors keep
+/// their causes out of their `Display` (they are the `source()` chain).
+struct Causes<'a>(&'a dyn std::error::Error);
+
+impl Display for Causes<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut cause = self.0.source();
+        while let Some(next) = cause {
+            write!(f, ": {next}")?;
+            cause = next.source();
+        }
+        Ok(())
     }
 }
 
@@ -116,7 +135,7 @@ fn code_for(error: &Error) -> u8 {
 fn report_setup(err: &mut dyn Write, error: &SetupError, token_name: &str) -> io::Result<()> {
     // SetupError's Display names the step and carries the call's error (status, codes, hints)
     // followed by what was rolled back and what was left behind.
-    writeln!(err, "error: ai-search setup: {error}")?;
+    writeln!(err, "error: ai-search setup: {}", Causes(error))?;
     if error.rolled_back.is_empty() && error.left_behind.is_empty() {
         writeln!(err, "nothing had been created, so nothing was rolled back")?;
     }

@@ -3,17 +3,64 @@
 //!
 //! ```no_run
 //! # async fn example() -> cloudflare_tokens::Result<()> {
-//! use cloudflare_tokens::{Client, types};
+//! use cloudflare_tokens::{Client, Secret, types};
 //!
 //! let cf = Client::from_env()?; // CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY
 //! let verified = cf.user_tokens_verify().await?;
 //! println!("token {} is {}", verified.id.as_deref().unwrap_or("?"), verified.status);
 //!
-//! // Required fields in alphabetical order: cf_api_id, cf_api_key, name.
-//! let body = types::AiSearchTokenCreate::new("token-id", "token-value", "docs-indexer");
+//! // Two required fields are strings, so they are given by name; the secret is a `Secret`.
+//! let body = types::AiSearchTokenCreate::new(types::AiSearchTokenCreateRequired {
+//!     cf_api_id: "ed17574386854bf78a67040be0a770b0".into(),
+//!     cf_api_key: Secret::new("token-value"),
+//!     name: "docs-indexer".into(),
+//! });
 //! let registered = cf.ai_search_tokens_create("account-id", &body).await?;
 //! println!("registered as {:?}", registered.id);
 //! # Ok(()) }
+//! ```
+//!
+//! # Building requests
+//!
+//! A request model with optional fields has a `new` taking its required ones. Where each
+//! required field has a type of its own they are arguments, and a mix-up does not compile
+//! (`UserTokenCreate::new(name, policies)`); where two share a type, `new` takes them by name in
+//! a `…Required` struct. A required secret is a [`Secret`], never a plain string. So neither
+//! the positional form with three strings nor a string given where the secret goes compiles:
+//!
+//! ```compile_fail
+//! # use cloudflare_tokens::types;
+//! let body = types::AiSearchTokenCreate::new("token-id", "token-value", "docs-indexer");
+//! ```
+//!
+//! ```compile_fail
+//! # use cloudflare_tokens::types;
+//! let (token_id, name) = (String::from("ed17"), String::from("docs-indexer"));
+//! let body = types::AiSearchTokenCreate::new(types::AiSearchTokenCreateRequired {
+//!     cf_api_id: token_id.clone(),
+//!     cf_api_key: name.clone(), // a `String` where the `Secret` goes
+//!     name: token_id,
+//! });
+//! ```
+//!
+//! ```compile_fail
+//! # use cloudflare_tokens::{Secret, types};
+//! // The secret given where the name goes.
+//! let body = types::ServiceTokenCreate::new(Secret::new("token-value"));
+//! ```
+//!
+//! The same, with the secret where it belongs, compiles:
+//!
+//! ```
+//! # use cloudflare_tokens::{Secret, types};
+//! let (token_id, name) = (String::from("ed17"), String::from("docs-indexer"));
+//! let body = types::AiSearchTokenCreate::new(types::AiSearchTokenCreateRequired {
+//!     cf_api_id: token_id,
+//!     cf_api_key: Secret::new("token-value"),
+//!     name,
+//! });
+//! let service = types::ServiceTokenCreate::new("ci-runner");
+//! # let _ = (body, service);
 //! ```
 //!
 //! # What is generated and what is written by hand
@@ -28,7 +75,9 @@
 //! # Behaviour worth knowing
 //!
 //! - **Envelopes**: methods return the `result` ([`Response`] derefs to it) or a [`Page`]; a
-//!   `success: false` is an error even with a 2xx status.
+//!   `success: false` is an error even with a 2xx status. Their own accessors cannot meet a
+//!   model's field: `verified.status` is the token's status, `verified.http_status()` the HTTP
+//!   status, `cf_ray()` Cloudflare's request id, `cf_messages()` its messages.
 //! - **Errors**: one [`Error`] type carrying the HTTP status, Cloudflare's error codes and
 //!   messages, the `cf-ray` id, `Retry-After`, and whether the request may have reached Cloudflare.
 //! - **Retries** never duplicate a credential: GET, PUT and DELETE are retried on 429, 502, 503,

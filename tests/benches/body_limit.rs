@@ -98,8 +98,8 @@ async fn run_case(case: &str) {
                 .base_url(&base)
                 .build()
                 .unwrap();
-            let scope = cloudflare_tokens::Scope::Account("a".into());
-            match client.access_service_tokens_get(&scope, path).await {
+            let scope = cloudflare_tokens::Scope::Account("a");
+            match client.access_service_tokens_get(scope, path).await {
                 Ok(_) => "a result (unexpected)".to_string(),
                 Err(error) => format!("{:?}: limit {:?}", error.kind(), error.body_limit()),
             }

@@ -216,7 +216,7 @@ fn main() {
         let raw = raw_client();
         let verify_url = format!("{base}/user/tokens/verify");
         let list_url = format!("{base}/accounts/{ACCOUNT}/access/service_tokens");
-        let scope = Scope::Account(ACCOUNT.into());
+        let scope = Scope::Account(ACCOUNT);
         let query = AccessServiceTokensListQuery::default();
 
         // PROFILE_ONLY=client|reqwest runs only that side of the 64-in-flight verify case, for
@@ -256,7 +256,7 @@ fn main() {
                 count / 4,
                 in_flight,
                 || async {
-                    client.access_service_tokens_list(&scope, &query).await.unwrap();
+                    client.access_service_tokens_list(scope, &query).await.unwrap();
                 },
                 || async {
                     raw_get::<Vec<types::ServiceToken>>(&raw, &list_url).await;

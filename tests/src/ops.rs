@@ -107,7 +107,7 @@ pub fn respond(then: Then, status: u16, body: Value) -> Then {
         .json_body(body)
 }
 
-/// The informational message the success envelopes carry, to check `messages()` is reachable.
+/// The informational message the success envelopes carry, to check `cf_messages()` is reachable.
 pub fn info_message() -> Value {
     json!({"code": 10000, "message": "This API Token is valid and active"})
 }

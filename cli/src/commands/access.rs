@@ -23,7 +23,10 @@ pub async fn tokens(
             let scope = context.scope(zone.zone_id)?;
             let client = context.client()?;
             let tokens: Vec<ServiceToken> = client
-                .access_service_tokens_list_all(&scope, AccessServiceTokensListQuery::default())
+                .access_service_tokens_list_all(
+                    scope.as_scope(),
+                    AccessServiceTokensListQuery::default(),
+                )
                 .try_collect()
                 .await
                 .doing("list the Access service tokens")?;
@@ -46,7 +49,7 @@ pub async fn tokens(
             let scope = context.scope(zone.zone_id)?;
             let token = context
                 .client()?
-                .access_service_tokens_get(&scope, &id)
+                .access_service_tokens_get(scope.as_scope(), &id)
                 .await
                 .doing(format_args!("get Access service token {id}"))?
                 .into_result();
@@ -69,7 +72,10 @@ pub async fn tokens(
                 duration,
                 ..ServiceTokenCreate::new(name.clone())
             };
-            let created = match client.access_service_tokens_create(&scope, &body).await {
+            let created = match client
+                .access_service_tokens_create(scope.as_scope(), &body)
+                .await
+            {
                 Ok(created) => created.into_result(),
                 Err(error) if error.is_outcome_unknown() => {
                     return Err(Failure::SecretLost {
@@ -78,7 +84,7 @@ pub async fn tokens(
                              the answer was lost, and with it its client secret, which Cloudflare \
                              never shows again. Look for it with `cf-tokens access tokens list`; \
                              if it is there, {}",
-                            recovery(&scope, "<id>")
+                            recovery(scope.as_scope(), "<id>")
                         ),
                         error: Some(error),
                     });
@@ -98,7 +104,7 @@ pub async fn tokens(
                          but its answer carried no client secret, which Cloudflare never shows \
                          again: the token exists, and nobody knows its secret. To recover, {}",
                         output::text(created.client_id.as_deref()),
-                        recovery(&scope, &id)
+                        recovery(scope.as_scope(), &id)
                     ),
                     error: None,
                 });
@@ -107,7 +113,7 @@ pub async fn tokens(
                 Some(file) => {
                     let path = file.path().to_path_buf();
                     file.write(secret.expose_secret())
-                        .map_err(|e| lost_to_file(&path, &id, &scope, &e))?;
+                        .map_err(|e| lost_to_file(&path, &id, scope.as_scope(), &e))?;
                     SecretShown::InFile(path)
                 }
                 None => SecretShown::Stdout,
@@ -173,7 +179,7 @@ pub async fn tokens(
             };
             let token = context
                 .client()?
-                .access_service_tokens_update(&scope, &id, &body)
+                .access_service_tokens_update(scope.as_scope(), &id, &body)
                 .await
                 .doing(format_args!("update Access service token {id}"))?
                 .into_result();
@@ -183,7 +189,7 @@ pub async fn tokens(
             let scope = context.scope(zone.zone_id)?;
             let token = context
                 .client()?
-                .access_service_tokens_delete(&scope, &id)
+                .access_service_tokens_delete(scope.as_scope(), &id)
                 .await
                 .doing(format_args!("delete Access service token {id}"))?
                 .into_result();
@@ -246,7 +252,7 @@ pub async fn tokens(
                         message: format!(
                             "Access service token {id} {happened}; the new secret cannot be read \
                              again, and {previous}. To recover, {}",
-                            recovery(&Scope::Account(account.clone()), &id)
+                            recovery(Scope::Account(&account), &id)
                         ),
                         error: Some(error),
                     });
@@ -263,7 +269,7 @@ pub async fn tokens(
                     let path = file.path().to_path_buf();
                     file.write(rotated.client_secret.expose_secret())
                         .map_err(|e| {
-                            lost_to_file(&path, &rotated.id, &Scope::Account(account.clone()), &e)
+                            lost_to_file(&path, &rotated.id, Scope::Account(&account), &e)
                         })?;
                     SecretShown::InFile(path)
                 }
@@ -336,7 +342,7 @@ impl SecretShown {
 }
 
 /// How to get a usable secret for a service token whose secret was lost.
-fn recovery(scope: &Scope, id: &str) -> String {
+fn recovery(scope: Scope<'_>, id: &str) -> String {
     match scope {
         Scope::Account(_) => format!(
             "rotate it to issue a new secret (`cf-tokens access tokens rotate {id}`), or delete \
@@ -349,7 +355,7 @@ fn recovery(scope: &Scope, id: &str) -> String {
     }
 }
 
-fn lost_to_file(path: &Path, id: &str, scope: &Scope, error: &std::io::Error) -> Failure {
+fn lost_to_file(path: &Path, id: &str, scope: Scope<'_>, error: &std::io::Error) -> Failure {
     Failure::SecretLost {
         message: format!(
             "could not write the client secret of Access service token {id} to --secret-file {}: \

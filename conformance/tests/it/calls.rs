@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use cloudflare_tokens::types::{
     AiSearchInstanceCreate, AiSearchInstanceUpdate, AiSearchSourceType, AiSearchTokenCreate,
-    AiSearchTokenUpdate, PolicyEffect, PolicyPermissionGroup, PolicyResourceValue,
-    ServiceTokenCreate, ServiceTokenRotate, ServiceTokenUpdate, TokenPolicy, UserTokenCreate,
-    UserTokenRoll, UserTokenUpdate,
+    AiSearchTokenCreateRequired, AiSearchTokenUpdate, AiSearchTokenUpdateRequired, PolicyEffect,
+    PolicyPermissionGroup, PolicyResourceValue, ServiceTokenCreate, ServiceTokenRotate,
+    ServiceTokenUpdate, TokenPolicy, UserTokenCreate, UserTokenUpdate,
 };
 use cloudflare_tokens::{Client, Scope};
 
@@ -54,7 +54,7 @@ fn policy() -> TokenPolicy {
 
 /// Calls operation `id` once. Access operations offered on accounts and zones are called on
 /// `scope`.
-pub async fn call(client: &Client, id: &str, scope: &Scope) -> Called {
+pub async fn call(client: &Client, id: &str, scope: Scope<'_>) -> Called {
     let uuid = |s: &str| uuid::Uuid::parse_str(s).expect("a UUID");
     match id {
         "user_tokens_list" => client.user_tokens_list(&Default::default()).await.into(),
@@ -71,10 +71,7 @@ pub async fn call(client: &Client, id: &str, scope: &Scope) -> Called {
             .await
             .into(),
         "user_tokens_delete" => client.user_tokens_delete(USER_TOKEN_ID).await.into(),
-        "user_tokens_roll" => client
-            .user_tokens_roll(USER_TOKEN_ID, &UserTokenRoll {})
-            .await
-            .into(),
+        "user_tokens_roll" => client.user_tokens_roll(USER_TOKEN_ID).await.into(),
         "user_tokens_verify" => client.user_tokens_verify().await.into(),
         "permission_groups_list" => client
             .permission_groups_list(&Default::default())
@@ -87,7 +84,11 @@ pub async fn call(client: &Client, id: &str, scope: &Scope) -> Called {
         "ai_search_tokens_create" => client
             .ai_search_tokens_create(
                 ACCOUNT_ID,
-                &AiSearchTokenCreate::new(USER_TOKEN_ID, "token-value", "conformance"),
+                &AiSearchTokenCreate::new(AiSearchTokenCreateRequired {
+                    cf_api_id: USER_TOKEN_ID.into(),
+                    cf_api_key: cloudflare_tokens::Secret::new("token-value"),
+                    name: "conformance".into(),
+                }),
             )
             .await
             .into(),
@@ -99,7 +100,11 @@ pub async fn call(client: &Client, id: &str, scope: &Scope) -> Called {
             .ai_search_tokens_update(
                 ACCOUNT_ID,
                 &uuid(AI_SEARCH_TOKEN_ID),
-                &AiSearchTokenUpdate::new(USER_TOKEN_ID, "token-value", "conformance"),
+                &AiSearchTokenUpdate::new(AiSearchTokenUpdateRequired {
+                    cf_api_id: USER_TOKEN_ID.into(),
+                    cf_api_key: cloudflare_tokens::Secret::new("token-value"),
+                    name: "conformance".into(),
+                }),
             )
             .await
             .into(),
@@ -190,13 +195,10 @@ pub async fn call(client: &Client, id: &str, scope: &Scope) -> Called {
 }
 
 /// The scopes an operation is called on: both, where its path has `{accounts_or_zones}`.
-pub fn scopes(path: &str) -> Vec<Scope> {
+pub fn scopes(path: &str) -> Vec<Scope<'static>> {
     if path.contains("{accounts_or_zones}") {
-        vec![
-            Scope::Account(ACCOUNT_ID.into()),
-            Scope::Zone(ZONE_ID.into()),
-        ]
+        vec![Scope::Account(ACCOUNT_ID), Scope::Zone(ZONE_ID)]
     } else {
-        vec![Scope::Account(ACCOUNT_ID.into())]
+        vec![Scope::Account(ACCOUNT_ID)]
     }
 }

@@ -71,7 +71,7 @@ async fn every_answer_the_spec_allows_decodes() {
         for op in &operations {
             let entry = tally.entry(op.id.clone()).or_default();
             let scope = calls::scopes(&op.path).remove(0);
-            match calls::call(&client, &op.id, &scope).await {
+            match calls::call(&client, &op.id, scope).await {
                 Called::Ok => entry.decoded += 1,
                 Called::Failed(e) => {
                     let text = e.to_string();

@@ -28,7 +28,7 @@ async fn every_operation_with_every_auth_style_is_valid_and_decodes() {
         for style in &op.auth {
             let client = support::client(&prism.base_url(), *style);
             for scope in calls::scopes(&op.path) {
-                match calls::call(&client, &op.id, &scope).await {
+                match calls::call(&client, &op.id, scope).await {
                     Called::Ok => {
                         validated += 1;
                         called.insert(op.id.clone());

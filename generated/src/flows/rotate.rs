@@ -48,7 +48,7 @@ pub async fn rotate_access_token(
     let rotated = client
         .access_service_tokens_rotate(account_id, token_id, &body)
         .await?;
-    let status = rotated.status();
+    let status = rotated.http_status();
     let rotated = rotated.into_result();
     let missing = |what: &str| {
         let mut error = Error::new(ErrorKind::Decode, Some(&ACCESS_SERVICE_TOKENS_ROTATE))

@@ -48,7 +48,9 @@ pub enum ErrorKind {
 
 /// Why a call failed, with everything Cloudflare said about it.
 ///
-/// Its `Display` is one line about the call, then one line per Cloudflare error. Neither it nor
+/// Its `Display` is one line: the call, then Cloudflare's errors. What caused it (a connection
+/// error, a decoder's complaint) is its [`source()`](std::error::Error::source), never part of
+/// the `Display`, so a report that walks the chain shows each cause once. Neither it nor
 /// its `Debug` output contains credentials or secrets: bodies are quoted only as short excerpts,
 /// with the values of secret fields masked.
 pub struct Error(pub(crate) Box<Inner>);
@@ -139,14 +141,7 @@ impl Error {
         ];
         optional.into_iter().flatten().for_each(redact);
         if let Some(source) = inner.source.take() {
-            let mut text = source.to_string();
-            let mut cause = source.source();
-            while let Some(next) = cause {
-                text.push_str(": ");
-                text.push_str(&next.to_string());
-                cause = next.source();
-            }
-            inner.source = Some(Box::new(Cause(secrets.redact(&text))));
+            inner.source = Some(Box::new(Cause::of(&*source, secrets)));
         }
         self
     }
@@ -290,6 +285,10 @@ impl Error {
 }
 
 impl fmt::Display for Error {
+    /// One line: the call, what went wrong, the HTTP status, the detail, the `cf-ray` id, the
+    /// attempts, Cloudflare's errors, `Retry-After`, the permission hint and whether the outcome
+    /// is unknown. The cause is not part of it: it is [`source()`](std::error::Error::source)
+    /// (so `anyhow`'s `{:#}` shows it once).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0.operation {
             Some(op) => write!(f, "{} ({} {}) failed", op.id, op.method, op.path)?,
@@ -310,20 +309,13 @@ impl fmt::Display for Error {
         if let Some(status) = self.0.status {
             write!(f, " (HTTP {status})")?;
         }
-        // What came from elsewhere is shown with its control characters escaped.
+        // What came from elsewhere is shown with its control characters (newlines included)
+        // escaped, so the message stays on one line.
         if let Some(detail) = &self.0.detail {
             write!(f, ": {}", escape_controls(detail))?;
         }
-        if let Some(source) = &self.0.source {
-            write!(f, ": {}", escape_controls(&source.to_string()))?;
-            let mut cause = source.source();
-            while let Some(inner) = cause {
-                write!(f, ": {}", escape_controls(&inner.to_string()))?;
-                cause = inner.source();
-            }
-        }
         if let Some(id) = &self.0.request_id {
-            write!(f, " [cf-ray {id}]")?;
+            write!(f, " [cf-ray {}]", escape_controls(id))?;
         }
         if self.0.attempts > 1 {
             write!(f, " after {} attempts", self.0.attempts)?;
@@ -331,20 +323,20 @@ impl fmt::Display for Error {
         for error in &self.0.errors {
             write!(
                 f,
-                "\n  error {}: {}",
+                "; error {}: {}",
                 error.code,
                 escape_controls(&error.message)
             )?;
         }
         if let Some(after) = self.0.retry_after {
-            write!(f, "\n  Cloudflare asks to retry after {}s", after.as_secs())?;
+            write!(f, "; Cloudflare asks to retry after {}s", after.as_secs())?;
         }
         if let Some(hint) = self.missing_permission_hint() {
-            write!(f, "\n  hint: {hint}")?;
+            write!(f, "; hint: {hint}")?;
         }
         if self.is_outcome_unknown() {
             f.write_str(
-                "\n  outcome unknown: the request may have been carried out. It was not retried; \
+                "; outcome unknown: the request may have been carried out. It was not retried; \
                  check the current state (list) before trying again.",
             )?;
         }
@@ -383,15 +375,55 @@ impl std::error::Error for Error {
     }
 }
 
-/// A cause, as text with its secrets masked: what an error keeps of the error that caused it
-/// once the call knows which secrets it saw.
+/// A cause, as text with its secrets masked, and its own cause: what an error keeps of the
+/// chain of errors that caused it once the call knows which secrets it saw.
 #[derive(Debug)]
-struct Cause(String);
+struct Cause {
+    text: String,
+    source: Option<Box<Cause>>,
+}
 
-impl fmt::Display for Cause {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+impl Cause {
+    /// The chain from `error` down, each link masked. Deeper than this, the rest is dropped
+    /// (a chain that long is a loop).
+    fn of(error: &(dyn std::error::Error + 'static), secrets: &Secrets) -> Self {
+        const DEPTH: usize = 16;
+        let mut texts = Vec::new();
+        let mut next = Some(error);
+        while let Some(error) = next {
+            if texts.len() == DEPTH {
+                break;
+            }
+            texts.push(secrets.redact(&error.to_string()));
+            next = error.source();
+        }
+        let mut chain: Option<Box<Cause>> = None;
+        for text in texts.into_iter().rev() {
+            chain = Some(Box::new(Cause {
+                text,
+                source: chain,
+            }));
+        }
+        chain.map_or_else(
+            || Cause {
+                text: String::new(),
+                source: None,
+            },
+            |cause| *cause,
+        )
     }
 }
 
-impl std::error::Error for Cause {}
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&escape_controls(&self.text))
+    }
+}
+
+impl std::error::Error for Cause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|s| s as &(dyn std::error::Error + 'static))
+    }
+}

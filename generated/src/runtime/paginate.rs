@@ -48,12 +48,17 @@ fn fingerprint<T: Serialize>(items: &[T]) -> u64 {
     hasher.finish()
 }
 
-/// Streams the items of the pages `fetch(page, per_page)` returns.
-pub(crate) fn items<'a, T, F, Fut>(pages: Pages, fetch: F) -> impl Stream<Item = Result<T>> + 'a
+/// Streams the items of the pages `fetch(page, per_page)` returns. The stream is `Send` and
+/// lives as long as `fetch` does: the generated `…_all` methods give it one that owns a clone of
+/// the client and of the arguments, so that it can be spawned.
+pub(crate) fn items<'a, T, F, Fut>(
+    pages: Pages,
+    fetch: F,
+) -> impl Stream<Item = Result<T>> + Send + 'a
 where
-    T: Serialize + 'a,
-    F: FnMut(u32, u32) -> Fut + 'a,
-    Fut: Future<Output = Result<Page<T>>> + 'a,
+    T: Serialize + Send + 'a,
+    F: FnMut(u32, u32) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<Page<T>>> + Send + 'a,
 {
     struct State<F, T> {
         fetch: F,

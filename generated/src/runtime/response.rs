@@ -1,5 +1,9 @@
 //! What a call returns: its result ([`Response`]) or a page of a list ([`Page`]), each with the
-//! rest of what Cloudflare said (messages, status, `cf-ray`).
+//! rest of what Cloudflare said (messages, HTTP status, `cf-ray`).
+//!
+//! Both deref to what they hold, so their own accessors are named so that no model field can
+//! share a name with them: `verified.status` is the token's status, `verified.http_status()`
+//! the HTTP status; `cf_ray()` and `cf_messages()` are Cloudflare's request id and messages.
 
 use std::ops::Deref;
 
@@ -38,18 +42,18 @@ impl<T> Response<T> {
         self.result
     }
 
-    /// Informational messages Cloudflare sent with the result.
-    pub fn messages(&self) -> &[Message] {
+    /// Informational messages Cloudflare sent with the result (the envelope's `messages`).
+    pub fn cf_messages(&self) -> &[Message] {
         &self.meta.messages
     }
 
-    /// The HTTP status.
-    pub fn status(&self) -> StatusCode {
+    /// The HTTP status of the answer.
+    pub fn http_status(&self) -> StatusCode {
         self.meta.status
     }
 
     /// Cloudflare's id for the request (the `cf-ray` header): quote it to Cloudflare support.
-    pub fn request_id(&self) -> Option<&str> {
+    pub fn cf_ray(&self) -> Option<&str> {
         self.meta.request_id.as_ref().and_then(|v| v.to_str().ok())
     }
 }
@@ -101,7 +105,6 @@ impl<T> Page<T> {
         &self.info
     }
 
-    /// The page size: as reported, else as requested, else this page's length.
     /// The page size: as reported, else as requested. `None` for a list that does not page
     /// (the whole list came in one answer).
     fn per_page(&self) -> Option<u64> {
@@ -128,18 +131,18 @@ impl<T> Page<T> {
         }
     }
 
-    /// Informational messages Cloudflare sent with the page.
-    pub fn messages(&self) -> &[Message] {
+    /// Informational messages Cloudflare sent with the page (the envelope's `messages`).
+    pub fn cf_messages(&self) -> &[Message] {
         &self.meta.messages
     }
 
-    /// The HTTP status.
-    pub fn status(&self) -> StatusCode {
+    /// The HTTP status of the answer.
+    pub fn http_status(&self) -> StatusCode {
         self.meta.status
     }
 
     /// Cloudflare's id for the request (the `cf-ray` header).
-    pub fn request_id(&self) -> Option<&str> {
+    pub fn cf_ray(&self) -> Option<&str> {
         self.meta.request_id.as_ref().and_then(|v| v.to_str().ok())
     }
 }

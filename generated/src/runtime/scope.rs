@@ -2,16 +2,17 @@
 
 use crate::types;
 
-/// Whether an Access service token belongs to an account or a zone.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Scope {
+/// Whether an Access service token belongs to an account or a zone, and its id. It borrows the
+/// id: `Scope::Account(&account_id)`, `Scope::Zone("9a7806061c88ada191ed06f989cc3dac")`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Scope<'a> {
     /// An account, by id.
-    Account(String),
+    Account(&'a str),
     /// A zone, by id.
-    Zone(String),
+    Zone(&'a str),
 }
 
-impl Scope {
+impl<'a> Scope<'a> {
     /// The path segment (`accounts` or `zones`).
     pub fn kind(&self) -> types::AccountsOrZones {
         match self {
@@ -21,7 +22,7 @@ impl Scope {
     }
 
     /// The account or zone id.
-    pub fn id(&self) -> &str {
+    pub fn id(&self) -> &'a str {
         match self {
             Self::Account(id) | Self::Zone(id) => id,
         }
@@ -32,6 +33,31 @@ impl Scope {
         match self {
             Self::Account(_) => "account_id",
             Self::Zone(_) => "zone_id",
+        }
+    }
+}
+
+/// A [`Scope`] that owns its id: what an `…_all` stream keeps for its life.
+#[derive(Clone, Debug)]
+pub(crate) struct OwnedScope {
+    zone: bool,
+    id: String,
+}
+
+impl From<Scope<'_>> for OwnedScope {
+    fn from(scope: Scope<'_>) -> Self {
+        Self {
+            zone: matches!(scope, Scope::Zone(_)),
+            id: scope.id().to_owned(),
+        }
+    }
+}
+
+impl OwnedScope {
+    pub(crate) fn as_scope(&self) -> Scope<'_> {
+        match self.zone {
+            true => Scope::Zone(&self.id),
+            false => Scope::Account(&self.id),
         }
     }
 }

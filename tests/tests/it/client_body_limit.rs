@@ -162,7 +162,7 @@ async fn a_create_whose_answer_is_too_large_is_outcome_unknown() {
     .await;
     let error = client(&server, LIMIT)
         .access_service_tokens_create(
-            &Scope::Account(ACCOUNT_ID.into()),
+            Scope::Account(ACCOUNT_ID),
             &types::ServiceTokenCreate::new("ci"),
         )
         .await
@@ -243,7 +243,7 @@ async fn the_default_limit_holds_the_largest_page_with_room_to_spare() {
         .base_url(server.base_url())
         .build()
         .unwrap()
-        .access_service_tokens_list(&Scope::Account(ACCOUNT_ID.into()), &Default::default())
+        .access_service_tokens_list(Scope::Account(ACCOUNT_ID), &Default::default())
         .await
         .unwrap();
     assert_eq!(listed.items().len(), 1000);

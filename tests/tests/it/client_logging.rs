@@ -89,7 +89,11 @@ async fn attempts_are_logged_without_any_secret() {
         echo.as_bytes(),
     )))
     .await;
-    let body = types::AiSearchTokenCreate::new("ed17", SENT_SECRET, "docs-indexer");
+    let body = types::AiSearchTokenCreate::new(types::AiSearchTokenCreateRequired {
+        cf_api_id: "ed17".into(),
+        cf_api_key: SENT_SECRET.into(),
+        name: "docs-indexer".into(),
+    });
     let error = client(&server, Credentials::ApiToken(Secret::new(API_TOKEN)))
         .ai_search_tokens_create(ACCOUNT_ID, &body)
         .await
@@ -112,14 +116,11 @@ async fn attempts_are_logged_without_any_secret() {
         key: Secret::new(GLOBAL_API_KEY),
     };
     let rolled = client(&server, keyed)
-        .user_tokens_roll(
-            "ed17574386854bf78a67040be0a770b0",
-            &types::UserTokenRoll::default(),
-        )
+        .user_tokens_roll("ed17574386854bf78a67040be0a770b0")
         .await
         .unwrap();
     assert_eq!(rolled.expose_secret(), ROLLED);
-    assert_eq!(rolled.messages()[0].message, "rolled to [REDACTED]");
+    assert_eq!(rolled.cf_messages()[0].message, "rolled to [REDACTED]");
 
     // 3. A list with a query, refused.
     let server = Server::always(adversary::json(

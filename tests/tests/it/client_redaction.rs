@@ -95,11 +95,11 @@ fn assert_hidden(shown: &str, secrets: &[&str]) {
 /// server answering `reply`.
 async fn register(reply: Reply, credentials: Credentials) -> Error {
     let server = Server::always(reply).await;
-    let body = types::AiSearchTokenCreate::new(
-        "ed17574386854bf78a67040be0a770b0",
-        SENT_SECRET,
-        "docs-indexer",
-    );
+    let body = types::AiSearchTokenCreate::new(types::AiSearchTokenCreateRequired {
+        cf_api_id: "ed17574386854bf78a67040be0a770b0".into(),
+        cf_api_key: SENT_SECRET.into(),
+        name: "docs-indexer".into(),
+    });
     let error = client(&server, credentials)
         .ai_search_tokens_create(ACCOUNT_ID, &body)
         .await

@@ -43,11 +43,11 @@ async fn send(client: &Client, request: Request) -> Error {
     match request {
         Request::Get => client.user_tokens_verify().await.map(drop).unwrap_err(),
         Request::Post => {
-            let body = types::AiSearchTokenCreate::new(
-                "ed17574386854bf78a67040be0a770b0",
-                MINTED_VALUE,
-                "docs-indexer",
-            );
+            let body = types::AiSearchTokenCreate::new(types::AiSearchTokenCreateRequired {
+                cf_api_id: "ed17574386854bf78a67040be0a770b0".into(),
+                cf_api_key: MINTED_VALUE.into(),
+                name: "docs-indexer".into(),
+            });
             client
                 .ai_search_tokens_create(ACCOUNT_ID, &body)
                 .await

@@ -81,8 +81,8 @@ async fn drift_in_a_response_does_not_fail_the_call() {
         instance.namespace.is_none(),
         "missing optional fields are None"
     );
-    assert_eq!(instance.messages()[0].message, "plain string message");
-    assert_eq!(instance.request_id(), Some("8d1f2a3b4c5d6e7f-SJC"));
+    assert_eq!(instance.cf_messages()[0].message, "plain string message");
+    assert_eq!(instance.cf_ray(), Some("8d1f2a3b4c5d6e7f-SJC"));
     // Unknown values go back out as they came in.
     let json = serde_json::to_value(instance.result()).unwrap();
     assert_eq!(json["type"], "sharepoint");

@@ -23,8 +23,8 @@ async fn create_runner_token(cf: &Client, runner: &str) -> cloudflare_tokens::Re
         duration: Some("24h".into()),
         ..types::ServiceTokenCreate::new(format!("ci-runner-{runner}"))
     };
-    let scope = cloudflare_tokens::Scope::Account(ACCOUNT.into());
-    let created = cf.access_service_tokens_create(&scope, &body).await?;
+    let scope = cloudflare_tokens::Scope::Account(ACCOUNT);
+    let created = cf.access_service_tokens_create(scope, &body).await?;
     Ok(created.into_result().client_secret.unwrap_or_default())
 }
 

@@ -15,10 +15,10 @@ const CLIENT_SECRET: &str = "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346
 
 /// Both scopes, each with the credentials its test uses, so that both kinds of credentials
 /// meet every scoped operation.
-fn scopes() -> [(Scope, Auth); 2] {
+fn scopes() -> [(Scope<'static>, Auth); 2] {
     [
-        (Scope::Account(ACCOUNT_ID.into()), Auth::Token),
-        (Scope::Zone(ZONE_ID.into()), Auth::Key),
+        (Scope::Account(ACCOUNT_ID), Auth::Token),
+        (Scope::Zone(ZONE_ID), Auth::Key),
     ]
 }
 
@@ -112,7 +112,7 @@ async fn list_sends_every_filter_in_both_scopes() {
             per_page: Some(25),
         };
         let listed = client(&server, auth)
-            .access_service_tokens_list(&scope, &query)
+            .access_service_tokens_list(scope, &query)
             .await;
         mock.assert_async().await;
         let listed = listed.unwrap_or_else(|e| panic!("{scope:?}: {e}"));
@@ -121,7 +121,7 @@ async fn list_sends_every_filter_in_both_scopes() {
         assert_eq!(listed.result_info().total_count, Some(51));
         assert_eq!(listed.total_pages(), Some(3));
         assert!(!listed.has_next());
-        assert_meta(listed.messages(), listed.request_id());
+        assert_meta(listed.cf_messages(), listed.cf_ray());
     }
 }
 
@@ -137,7 +137,7 @@ async fn list_without_filters_sends_no_query_in_both_scopes() {
             })
             .await;
         let listed = client(&server, auth)
-            .access_service_tokens_list(&scope, &AccessServiceTokensListQuery::default())
+            .access_service_tokens_list(scope, &AccessServiceTokensListQuery::default())
             .await;
         mock.assert_async().await;
         assert!(listed.expect("the list succeeds").items().is_empty());
@@ -146,7 +146,7 @@ async fn list_without_filters_sends_no_query_in_both_scopes() {
 
 #[tokio::test]
 async fn list_all_reads_two_pages_with_two_requests() {
-    let scope = Scope::Zone(ZONE_ID.into());
+    let scope = Scope::Zone(ZONE_ID);
     let server = MockServer::start_async().await;
     let mut pages = Vec::new();
     for (number, names) in [(1u64, vec!["one", "two"]), (2, vec!["three"])] {
@@ -172,7 +172,7 @@ async fn list_all_reads_two_pages_with_two_requests() {
         ..Default::default()
     };
     let names: Vec<String> = cf
-        .access_service_tokens_list_all(&scope, query)
+        .access_service_tokens_list_all(scope, query)
         .map_ok(|t| t.name.unwrap_or_default())
         .try_collect()
         .await
@@ -190,7 +190,7 @@ async fn list_forbidden_names_the_token_groups() {
         let server = MockServer::start_async().await;
         let mock = refusing(&server, GET, &collection(&scope), auth, 403).await;
         let error = client(&server, auth)
-            .access_service_tokens_list(&scope, &AccessServiceTokensListQuery::default())
+            .access_service_tokens_list(scope, &AccessServiceTokensListQuery::default())
             .await
             .expect_err("a 403 fails");
         mock.assert_async().await;
@@ -223,11 +223,11 @@ async fn create_sends_only_what_is_set_and_returns_the_secret() {
             ..ServiceTokenCreate::new("ci runner")
         };
         let created = client(&server, auth)
-            .access_service_tokens_create(&scope, &body)
+            .access_service_tokens_create(scope, &body)
             .await;
         mock.assert_async().await;
         let created = created.unwrap_or_else(|e| panic!("{scope:?}: {e}"));
-        assert_eq!(created.status().as_u16(), 201);
+        assert_eq!(created.http_status().as_u16(), 201);
         assert_eq!(created.id.as_deref(), Some(TOKEN_ID));
         assert_eq!(created.client_id.as_deref(), Some(CLIENT_ID));
         assert_eq!(
@@ -235,13 +235,13 @@ async fn create_sends_only_what_is_set_and_returns_the_secret() {
             Some(CLIENT_SECRET)
         );
         assert_eq!(created.created_at, Some(at("2025-09-14T10:12:31Z")));
-        assert_meta(created.messages(), created.request_id());
+        assert_meta(created.cf_messages(), created.cf_ray());
     }
 }
 
 #[tokio::test]
 async fn create_sends_every_optional_field_when_set() {
-    let scope = Scope::Account(ACCOUNT_ID.into());
+    let scope = Scope::Account(ACCOUNT_ID);
     let server = MockServer::start_async().await;
     let mock = server
         .mock_async(|when, then| {
@@ -268,7 +268,7 @@ async fn create_sends_every_optional_field_when_set() {
         ..ServiceTokenCreate::new("ci runner")
     };
     let created = client(&server, Auth::Key)
-        .access_service_tokens_create(&scope, &body)
+        .access_service_tokens_create(scope, &body)
         .await;
     mock.assert_async().await;
     created.expect("create succeeds");
@@ -280,7 +280,7 @@ async fn create_refused_is_an_api_error_in_both_scopes() {
         let server = MockServer::start_async().await;
         let mock = refusing(&server, POST, &collection(&scope), auth, 403).await;
         let error = client(&server, auth)
-            .access_service_tokens_create(&scope, &ServiceTokenCreate::new("ci runner"))
+            .access_service_tokens_create(scope, &ServiceTokenCreate::new("ci runner"))
             .await
             .expect_err("a 403 fails");
         mock.assert_async().await;
@@ -307,12 +307,12 @@ async fn get_encodes_the_id_in_both_scopes() {
             })
             .await;
         let token = client(&server, auth)
-            .access_service_tokens_get(&scope, AWKWARD_ID)
+            .access_service_tokens_get(scope, AWKWARD_ID)
             .await;
         mock.assert_async().await;
         let token = token.unwrap_or_else(|e| panic!("{scope:?}: {e}"));
         assert_token(&token, "ci runner");
-        assert_meta(token.messages(), token.request_id());
+        assert_meta(token.cf_messages(), token.cf_ray());
     }
 }
 
@@ -322,7 +322,7 @@ async fn get_not_found_is_an_api_error_in_both_scopes() {
         let server = MockServer::start_async().await;
         let mock = refusing(&server, GET, &item(&scope), auth, 404).await;
         let error = client(&server, auth)
-            .access_service_tokens_get(&scope, AWKWARD_ID)
+            .access_service_tokens_get(scope, AWKWARD_ID)
             .await
             .expect_err("a 404 fails");
         mock.assert_async().await;
@@ -353,13 +353,13 @@ async fn update_sends_only_what_changes_in_both_scopes() {
             ..Default::default()
         };
         let updated = client(&server, auth)
-            .access_service_tokens_update(&scope, AWKWARD_ID, &body)
+            .access_service_tokens_update(scope, AWKWARD_ID, &body)
             .await;
         mock.assert_async().await;
         let updated = updated.unwrap_or_else(|e| panic!("{scope:?}: {e}"));
         assert_eq!(updated.name.as_deref(), Some("ci runner v2"));
         assert_eq!(updated.enabled, Some(false));
-        assert_meta(updated.messages(), updated.request_id());
+        assert_meta(updated.cf_messages(), updated.cf_ray());
     }
 }
 
@@ -369,7 +369,7 @@ async fn update_refused_is_an_api_error_in_both_scopes() {
         let server = MockServer::start_async().await;
         let mock = refusing(&server, PUT, &item(&scope), auth, 400).await;
         let error = client(&server, auth)
-            .access_service_tokens_update(&scope, AWKWARD_ID, &ServiceTokenUpdate::default())
+            .access_service_tokens_update(scope, AWKWARD_ID, &ServiceTokenUpdate::default())
             .await
             .expect_err("a 400 fails");
         mock.assert_async().await;
@@ -379,11 +379,11 @@ async fn update_refused_is_an_api_error_in_both_scopes() {
 
 #[tokio::test]
 async fn update_forbidden_names_the_write_group() {
-    let scope = Scope::Zone(ZONE_ID.into());
+    let scope = Scope::Zone(ZONE_ID);
     let server = MockServer::start_async().await;
     let mock = refusing(&server, PUT, &item(&scope), Auth::Token, 403).await;
     let error = client(&server, Auth::Token)
-        .access_service_tokens_update(&scope, AWKWARD_ID, &ServiceTokenUpdate::default())
+        .access_service_tokens_update(scope, AWKWARD_ID, &ServiceTokenUpdate::default())
         .await
         .expect_err("a 403 fails");
     mock.assert_async().await;
@@ -409,12 +409,12 @@ async fn delete_returns_the_deleted_token_in_both_scopes() {
             })
             .await;
         let deleted = client(&server, auth)
-            .access_service_tokens_delete(&scope, AWKWARD_ID)
+            .access_service_tokens_delete(scope, AWKWARD_ID)
             .await;
         mock.assert_async().await;
         let deleted = deleted.unwrap_or_else(|e| panic!("{scope:?}: {e}"));
         assert_token(&deleted, "ci runner");
-        assert_meta(deleted.messages(), deleted.request_id());
+        assert_meta(deleted.cf_messages(), deleted.cf_ray());
     }
 }
 
@@ -424,7 +424,7 @@ async fn delete_forbidden_names_the_write_group_in_both_scopes() {
         let server = MockServer::start_async().await;
         let mock = refusing(&server, DELETE, &item(&scope), auth, 403).await;
         let error = client(&server, auth)
-            .access_service_tokens_delete(&scope, AWKWARD_ID)
+            .access_service_tokens_delete(scope, AWKWARD_ID)
             .await
             .expect_err("a 403 fails");
         mock.assert_async().await;
@@ -458,7 +458,7 @@ async fn refresh_posts_nothing_to_the_account_path() {
     let refreshed = refreshed.expect("refresh succeeds");
     assert_eq!(refreshed.id.as_deref(), Some(TOKEN_ID));
     assert_eq!(refreshed.expires_at, Some(at("2027-03-01T07:55:20Z")));
-    assert_meta(refreshed.messages(), refreshed.request_id());
+    assert_meta(refreshed.cf_messages(), refreshed.cf_ray());
 }
 
 #[tokio::test]
@@ -506,7 +506,7 @@ async fn rotate_sends_the_grace_period_and_returns_the_new_secret() {
         rotated.client_secret.as_ref().map(|s| s.expose_secret()),
         Some(CLIENT_SECRET)
     );
-    assert_meta(rotated.messages(), rotated.request_id());
+    assert_meta(rotated.cf_messages(), rotated.cf_ray());
 }
 
 #[tokio::test]

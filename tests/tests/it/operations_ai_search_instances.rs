@@ -130,7 +130,7 @@ async fn list_sends_every_filter_it_is_given() {
     assert_instance(&listed.items()[0], INSTANCE_ID);
     assert_eq!(listed.total_pages(), Some(2));
     assert!(listed.has_next());
-    assert_meta(listed.messages(), listed.request_id());
+    assert_meta(listed.cf_messages(), listed.cf_ray());
 }
 
 #[tokio::test]
@@ -258,9 +258,9 @@ async fn create_sends_only_what_is_set() {
         .await;
     mock.assert_async().await;
     let created = created.expect("create succeeds");
-    assert_eq!(created.status().as_u16(), 201);
+    assert_eq!(created.http_status().as_u16(), 201);
     assert_instance(&created, INSTANCE_ID);
-    assert_meta(created.messages(), created.request_id());
+    assert_meta(created.cf_messages(), created.cf_ray());
 }
 
 #[tokio::test]
@@ -328,7 +328,7 @@ async fn get_decodes_the_instance() {
     mock.assert_async().await;
     let instance = instance.expect("get succeeds");
     assert_instance(&instance, INSTANCE_ID);
-    assert_meta(instance.messages(), instance.request_id());
+    assert_meta(instance.cf_messages(), instance.cf_ray());
 }
 
 #[tokio::test]
@@ -398,7 +398,7 @@ async fn update_sends_only_what_changes() {
     let updated = updated.expect("update succeeds");
     assert_eq!(updated.paused, Some(true));
     assert_eq!(updated.max_num_results, Some(20));
-    assert_meta(updated.messages(), updated.request_id());
+    assert_meta(updated.cf_messages(), updated.cf_ray());
 }
 
 #[tokio::test]
@@ -431,7 +431,7 @@ async fn delete_returns_the_deleted_instance() {
     mock.assert_async().await;
     let deleted = deleted.expect("delete succeeds");
     assert_instance(&deleted, INSTANCE_ID);
-    assert_meta(deleted.messages(), deleted.request_id());
+    assert_meta(deleted.cf_messages(), deleted.cf_ray());
 }
 
 #[tokio::test]

@@ -3,7 +3,10 @@
 //! Cloudflare's answers.
 
 use cloudflare_tokens::AiSearchTokensListQuery;
-use cloudflare_tokens::types::{AiSearchTokenCreate, AiSearchTokenUpdate};
+use cloudflare_tokens::types::{
+    AiSearchTokenCreate, AiSearchTokenCreateRequired, AiSearchTokenUpdate,
+    AiSearchTokenUpdateRequired,
+};
 use cloudflare_tokens_tests::ops::*;
 use futures::TryStreamExt;
 use httpmock::prelude::*;
@@ -94,7 +97,7 @@ async fn list_sends_every_filter_it_is_given() {
     assert_token(&listed.items()[0], "docs indexer");
     assert_eq!(listed.total_pages(), Some(2));
     assert!(!listed.has_next());
-    assert_meta(listed.messages(), listed.request_id());
+    assert_meta(listed.cf_messages(), listed.cf_ray());
 }
 
 #[tokio::test]
@@ -125,8 +128,8 @@ async fn list_without_filters_sends_no_query() {
     assert_eq!(listed.total_pages(), Some(1));
     assert!(!listed.has_next());
     // AI Search leaves out `errors` and `messages`: a success needs neither.
-    assert!(listed.messages().is_empty());
-    assert_eq!(listed.request_id(), Some(CF_RAY));
+    assert!(listed.cf_messages().is_empty());
+    assert_eq!(listed.cf_ray(), Some(CF_RAY));
 }
 
 #[tokio::test]
@@ -205,15 +208,19 @@ async fn create_sends_the_api_key_in_clear() {
             respond(then, 201, success(token_json(TOKEN_UUID, "docs indexer")));
         })
         .await;
-    let body = AiSearchTokenCreate::new(CF_API_ID, CF_API_KEY, "docs indexer");
+    let body = AiSearchTokenCreate::new(AiSearchTokenCreateRequired {
+        cf_api_id: CF_API_ID.into(),
+        cf_api_key: CF_API_KEY.into(),
+        name: "docs indexer".into(),
+    });
     let created = client(&server, Auth::Token)
         .ai_search_tokens_create(ACCOUNT_ID, &body)
         .await;
     mock.assert_async().await;
     let created = created.expect("create succeeds");
-    assert_eq!(created.status().as_u16(), 201);
+    assert_eq!(created.http_status().as_u16(), 201);
     assert_token(&created, "docs indexer");
-    assert_meta(created.messages(), created.request_id());
+    assert_meta(created.cf_messages(), created.cf_ray());
     // The body keeps the key out of debug output even though it sends it.
     assert!(!format!("{body:?}").contains(CF_API_KEY));
 }
@@ -239,7 +246,11 @@ async fn create_sends_legacy_when_set() {
         .await;
     let body = AiSearchTokenCreate {
         legacy: Some(true),
-        ..AiSearchTokenCreate::new(CF_API_ID, CF_API_KEY, "docs indexer")
+        ..AiSearchTokenCreate::new(AiSearchTokenCreateRequired {
+            cf_api_id: CF_API_ID.into(),
+            cf_api_key: CF_API_KEY.into(),
+            name: "docs indexer".into(),
+        })
     };
     let created = client(&server, Auth::Key)
         .ai_search_tokens_create(ACCOUNT_ID, &body)
@@ -252,7 +263,11 @@ async fn create_sends_legacy_when_set() {
 async fn create_refused_is_an_api_error() {
     let server = MockServer::start_async().await;
     let mock = refusing(&server, POST, &tokens_path(), Auth::Key, 400).await;
-    let body = AiSearchTokenCreate::new(CF_API_ID, CF_API_KEY, "docs indexer");
+    let body = AiSearchTokenCreate::new(AiSearchTokenCreateRequired {
+        cf_api_id: CF_API_ID.into(),
+        cf_api_key: CF_API_KEY.into(),
+        name: "docs indexer".into(),
+    });
     let error = client(&server, Auth::Key)
         .ai_search_tokens_create(ACCOUNT_ID, &body)
         .await
@@ -267,7 +282,11 @@ async fn create_forbidden_names_the_ai_search_permission() {
     // The spec declares no 403 for this operation; Cloudflare's refusal must still be read.
     let server = MockServer::start_async().await;
     let mock = refusing(&server, POST, &tokens_path(), Auth::Token, 403).await;
-    let body = AiSearchTokenCreate::new(CF_API_ID, CF_API_KEY, "docs indexer");
+    let body = AiSearchTokenCreate::new(AiSearchTokenCreateRequired {
+        cf_api_id: CF_API_ID.into(),
+        cf_api_key: CF_API_KEY.into(),
+        name: "docs indexer".into(),
+    });
     let error = client(&server, Auth::Token)
         .ai_search_tokens_create(ACCOUNT_ID, &body)
         .await
@@ -299,7 +318,7 @@ async fn get_puts_the_uuid_in_the_path() {
     mock.assert_async().await;
     let token = token.expect("get succeeds");
     assert_token(&token, "docs indexer");
-    assert_meta(token.messages(), token.request_id());
+    assert_meta(token.cf_messages(), token.cf_ray());
 }
 
 #[tokio::test]
@@ -335,21 +354,29 @@ async fn update_sends_the_new_key_in_clear() {
             );
         })
         .await;
-    let body = AiSearchTokenUpdate::new(CF_API_ID, new_key, "docs indexer (rolled)");
+    let body = AiSearchTokenUpdate::new(AiSearchTokenUpdateRequired {
+        cf_api_id: CF_API_ID.into(),
+        cf_api_key: new_key.into(),
+        name: "docs indexer (rolled)".into(),
+    });
     let updated = client(&server, Auth::Token)
         .ai_search_tokens_update(ACCOUNT_ID, &uuid(), &body)
         .await;
     mock.assert_async().await;
     let updated = updated.expect("update succeeds");
     assert_token(&updated, "docs indexer (rolled)");
-    assert_meta(updated.messages(), updated.request_id());
+    assert_meta(updated.cf_messages(), updated.cf_ray());
 }
 
 #[tokio::test]
 async fn update_not_found_is_an_api_error() {
     let server = MockServer::start_async().await;
     let mock = refusing(&server, PUT, &token_path(), Auth::Key, 404).await;
-    let body = AiSearchTokenUpdate::new(CF_API_ID, CF_API_KEY, "docs indexer");
+    let body = AiSearchTokenUpdate::new(AiSearchTokenUpdateRequired {
+        cf_api_id: CF_API_ID.into(),
+        cf_api_key: CF_API_KEY.into(),
+        name: "docs indexer".into(),
+    });
     let error = client(&server, Auth::Key)
         .ai_search_tokens_update(ACCOUNT_ID, &uuid(), &body)
         .await
@@ -376,7 +403,7 @@ async fn delete_returns_the_deleted_token() {
     mock.assert_async().await;
     let deleted = deleted.expect("delete succeeds");
     assert_token(&deleted, "docs indexer");
-    assert_meta(deleted.messages(), deleted.request_id());
+    assert_meta(deleted.cf_messages(), deleted.cf_ray());
 }
 
 #[tokio::test]

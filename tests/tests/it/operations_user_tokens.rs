@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use cloudflare_tokens::types::{
     PermissionGroupCategory, PermissionGroupScope, PolicyEffect, PolicyPermissionGroup,
     PolicyResourceValue, SortDirection, TokenCondition, TokenConditionRequestIp, TokenPolicy,
-    TokenStatus, UserTokenCreate, UserTokenRoll, UserTokenUpdate,
+    TokenStatus, UserTokenCreate, UserTokenUpdate,
 };
 use cloudflare_tokens::{PermissionGroupsListQuery, UserTokensListQuery};
 use cloudflare_tokens_tests::ops::*;
@@ -95,8 +95,8 @@ async fn verify_sends_the_token_and_decodes_the_verification() {
     assert_eq!(verified.status, TokenStatus::Active);
     assert_eq!(verified.not_before, Some(at("2025-11-03T00:00:00Z")));
     assert_eq!(verified.expires_on, Some(at("2026-11-03T00:00:00Z")));
-    assert_eq!(verified.status().as_u16(), 200);
-    assert_meta(verified.messages(), verified.request_id());
+    assert_eq!(verified.http_status().as_u16(), 200);
+    assert_meta(verified.cf_messages(), verified.cf_ray());
 }
 
 #[tokio::test]
@@ -185,7 +185,7 @@ async fn list_sends_every_filter_it_is_given() {
     );
     assert_eq!(listed.total_pages(), Some(2));
     assert!(!listed.has_next());
-    assert_meta(listed.messages(), listed.request_id());
+    assert_meta(listed.cf_messages(), listed.cf_ray());
 }
 
 #[tokio::test]
@@ -348,7 +348,7 @@ async fn permission_groups_list_filters_by_name_and_scope() {
         group.scopes,
         [PermissionGroupScope::ComCloudflareApiAccountZone]
     );
-    assert_meta(groups.messages(), groups.request_id());
+    assert_meta(groups.cf_messages(), groups.cf_ray());
 }
 
 #[tokio::test]
@@ -464,7 +464,7 @@ async fn create_sends_the_token_and_returns_its_value() {
     );
     assert_eq!(created.policies[0].permission_groups[0].id, ZONE_READ);
     assert_eq!(created.expires_on, Some(at("2026-11-03T00:00:00Z")));
-    assert_meta(created.messages(), created.request_id());
+    assert_meta(created.cf_messages(), created.cf_ray());
     // The value never shows in debug output.
     assert!(!format!("{:?}", *created).contains(value));
 }
@@ -518,7 +518,7 @@ async fn get_encodes_the_token_id_as_one_segment() {
     let token = token.expect("get succeeds");
     assert_eq!(token.id.as_deref(), Some(TOKEN_ID));
     assert_eq!(token.not_before, Some(at("2025-11-03T00:00:00Z")));
-    assert_meta(token.messages(), token.request_id());
+    assert_meta(token.cf_messages(), token.cf_ray());
 }
 
 #[tokio::test]
@@ -618,7 +618,7 @@ async fn update_puts_the_whole_token() {
     let updated = updated.expect("update succeeds");
     assert_eq!(updated.status, Some(TokenStatus::Disabled));
     assert_eq!(updated.name.as_deref(), Some("ci-deploy (disabled)"));
-    assert_meta(updated.messages(), updated.request_id());
+    assert_meta(updated.cf_messages(), updated.cf_ray());
 }
 
 #[tokio::test]
@@ -654,12 +654,12 @@ async fn roll_sends_an_empty_object_and_returns_the_new_value() {
         })
         .await;
     let rolled = client(&server, Auth::Key)
-        .user_tokens_roll(AWKWARD_ID, &UserTokenRoll::default())
+        .user_tokens_roll(AWKWARD_ID)
         .await;
     mock.assert_async().await;
     let rolled = rolled.expect("roll succeeds");
     assert_eq!(rolled.expose_secret(), value);
-    assert_meta(rolled.messages(), rolled.request_id());
+    assert_meta(rolled.cf_messages(), rolled.cf_ray());
 }
 
 #[tokio::test]
@@ -668,7 +668,7 @@ async fn roll_forbidden_names_the_update_permission() {
     let path = format!("{}/value", token_path());
     let mock = refusing(&server, PUT, &path, Auth::Token, 403).await;
     let error = client(&server, Auth::Token)
-        .user_tokens_roll(AWKWARD_ID, &UserTokenRoll::default())
+        .user_tokens_roll(AWKWARD_ID)
         .await
         .expect_err("a 403 fails");
     mock.assert_async().await;
@@ -700,7 +700,7 @@ async fn delete_returns_the_deleted_id() {
     mock.assert_async().await;
     let deleted = deleted.expect("delete succeeds");
     assert_eq!(deleted.id.as_deref(), Some(TOKEN_ID));
-    assert_meta(deleted.messages(), deleted.request_id());
+    assert_meta(deleted.cf_messages(), deleted.cf_ray());
 }
 
 #[tokio::test]

@@ -56,14 +56,14 @@ async fn access_lists_stop_at_total_pages_and_default_to_the_largest_page() {
     for i in 0..250 {
         server.create_service_token(AccessScope::Account, ACCOUNT, &format!("svc-{i:03}"));
     }
-    let scope = Scope::Account(ACCOUNT.into());
+    let scope = Scope::Account(ACCOUNT);
 
     let query = AccessServiceTokensListQuery {
         per_page: Some(100),
         ..Default::default()
     };
     let all: Vec<_> = client(&server)
-        .access_service_tokens_list_all(&scope, query)
+        .access_service_tokens_list_all(scope, query)
         .try_collect()
         .await
         .unwrap();
@@ -73,7 +73,7 @@ async fn access_lists_stop_at_total_pages_and_default_to_the_largest_page() {
     // Without a page size the stream asks for the most the API allows: one request here.
     server.clear_requests();
     let all: Vec<_> = client(&server)
-        .access_service_tokens_list_all(&scope, AccessServiceTokensListQuery::default())
+        .access_service_tokens_list_all(scope, AccessServiceTokensListQuery::default())
         .try_collect()
         .await
         .unwrap();
@@ -100,8 +100,8 @@ async fn pages_are_fetched_only_as_the_stream_is_read() {
         per_page: Some(100),
         ..Default::default()
     };
-    let scope = Scope::Zone(ACCOUNT.into());
-    let mut stream = Box::pin(client.access_service_tokens_list_all(&scope, query));
+    let scope = Scope::Zone(ACCOUNT);
+    let mut stream = Box::pin(client.access_service_tokens_list_all(scope, query));
 
     let first: Vec<_> = stream.by_ref().take(100).collect().await;
     assert_eq!(first.len(), 100);

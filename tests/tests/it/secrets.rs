@@ -131,7 +131,11 @@ async fn responses_errors_and_logs_never_show_a_secret() {
 
     // It registered with AI Search (the key goes out on the wire, never into output).
     let id = created.id.clone().unwrap();
-    let body = types::AiSearchTokenCreate::new(id.clone(), value.clone(), "indexer");
+    let body = types::AiSearchTokenCreate::new(types::AiSearchTokenCreateRequired {
+        cf_api_id: id.clone(),
+        cf_api_key: value.clone(),
+        name: "indexer".into(),
+    });
     printed.push(format!("{body:?}"));
     let registered = client
         .ai_search_tokens_create(ACCOUNT, &body)
@@ -140,17 +144,14 @@ async fn responses_errors_and_logs_never_show_a_secret() {
     printed.push(format!("{registered:?}"));
 
     // A rolled value.
-    let rolled = client
-        .user_tokens_roll(&id, &types::UserTokenRoll::default())
-        .await
-        .unwrap();
+    let rolled = client.user_tokens_roll(&id).await.unwrap();
     secrets.push(rolled.expose_secret().to_string());
     printed.push(format!("{rolled:?} {}", *rolled));
 
     // Access client secrets, from create and rotate.
-    let scope = Scope::Account(ACCOUNT.into());
+    let scope = Scope::Account(ACCOUNT);
     let service = client
-        .access_service_tokens_create(&scope, &types::ServiceTokenCreate::new("ci"))
+        .access_service_tokens_create(scope, &types::ServiceTokenCreate::new("ci"))
         .await
         .unwrap();
     secrets.push(
@@ -180,7 +181,7 @@ async fn responses_errors_and_logs_never_show_a_secret() {
     // A create whose response is cut short: the error quotes the body, with the secret masked.
     server.inject(Fault::truncate("access_service_tokens_create"));
     let error = client
-        .access_service_tokens_create(&scope, &types::ServiceTokenCreate::new("cut"))
+        .access_service_tokens_create(scope, &types::ServiceTokenCreate::new("cut"))
         .await
         .unwrap_err();
     assert_eq!(

@@ -186,12 +186,30 @@ struct Snapshot {
     text: String,
 }
 
-/// Every model of `types/`: the top-level public structs and enums.
+/// Every model of `types/`: the top-level public structs and enums. A `ModelRequired` struct
+/// (the required fields of `Model`'s constructor, by name) is part of `Model`'s snapshot.
 fn models() -> BTreeMap<String, Snapshot> {
     let files = parse_dir("types");
+    let structs: BTreeMap<String, &syn::ItemStruct> = files
+        .iter()
+        .flat_map(|f| &f.file.items)
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some((s.ident.to_string(), s)),
+            _ => None,
+        })
+        .collect();
+    let is_required_of_model = |name: &str| {
+        name.strip_suffix("Required")
+            .is_some_and(|model| structs.contains_key(model))
+    };
     let mut found = BTreeMap::new();
     for source in &files {
         for item in &source.file.items {
+            if let syn::Item::Struct(s) = item
+                && is_required_of_model(&s.ident.to_string())
+            {
+                continue;
+            }
             let (name, kind) = match item {
                 syn::Item::Struct(s) if matches!(s.vis, syn::Visibility::Public(_)) => {
                     (s.ident.to_string(), "struct")
@@ -224,6 +242,9 @@ fn models() -> BTreeMap<String, Snapshot> {
                 }
             }
             let mut text = render(vec![item.clone()]);
+            if let Some(required) = structs.get(&format!("{name}Required")) {
+                text.push_str(&render(vec![syn::Item::Struct((*required).clone())]));
+            }
             for block in inherent {
                 text.push_str(&block);
             }

@@ -22,6 +22,10 @@ pub struct Parameter {
     pub role: Option<Role>,
     /// The largest value the spec allows, if it says.
     pub maximum: Option<u64>,
+    /// Its schema, for its doc line.
+    pub schema: Value,
+    /// Its description in the spec, if any.
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -36,6 +40,9 @@ pub struct Operation {
     pub parameters: Vec<Parameter>,
     /// Whether the operation takes a request body (progenitor's last argument).
     pub has_body: bool,
+    /// Whether that body is a model without fields (rolling a token's value): the client sends
+    /// it without asking callers for it.
+    pub body_is_empty: bool,
     /// The envelope model of the success response.
     pub envelope: String,
     /// Whether `result` is a list.
@@ -150,6 +157,8 @@ fn read_operation(
             required: p["required"] == Value::Bool(true),
             role: Role::of(p),
             maximum: p["schema"]["maximum"].as_u64(),
+            schema: p["schema"].clone(),
+            description: p["description"].as_str().map(str::to_string),
         })
         .collect();
     // progenitor's order (its `sort_params`), so that its method's arguments line up with these.
@@ -196,7 +205,19 @@ fn read_operation(
             .filter_map(|s| s.as_str().map(str::to_string))
             .collect()
     };
+    let body_model = op
+        .pointer("/requestBody/content/application~1json/schema/$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix(SCHEMAS))
+        .and_then(|name| schemas.get(name));
+    let body_is_empty = body_model.is_some_and(|model| {
+        model
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_none_or(|p| p.is_empty())
+    });
     Ok(Operation {
+        body_is_empty,
         doc: op["description"].as_str().unwrap_or_default().to_string(),
         method: method.to_uppercase(),
         path: path.to_string(),

@@ -15,13 +15,19 @@ use crate::overlay::Role;
 pub fn area(
     operations: &[&Operation],
     raw: &std::collections::BTreeMap<String, syn::ImplItemFn>,
+    spec: &serde_json::Value,
 ) -> Result<TokenStream> {
+    let empty = serde_json::Map::new();
+    let schemas = spec
+        .pointer("/components/schemas")
+        .and_then(serde_json::Value::as_object)
+        .unwrap_or(&empty);
     let mut items = Vec::new();
     for op in operations {
         let method = raw
             .get(&op.id)
             .with_context(|| format!("progenitor generated no method for {}", op.id))?;
-        items.push(operation(op, method)?);
+        items.push(operation(op, method, schemas)?);
     }
     Ok(quote! {
         use crate::types;
@@ -106,13 +112,22 @@ fn pascal(id: &str) -> String {
     crate::trim::pascal_case(id)
 }
 
-fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
+fn operation(
+    op: &Operation,
+    raw: &syn::ImplItemFn,
+    schemas: &serde_json::Map<String, serde_json::Value>,
+) -> Result<TokenStream> {
     let name = format_ident!("{}", op.id);
     let meta = format_ident!("{}", op.id.to_uppercase());
     let query_name = format_ident!("{}Query", pascal(&op.id));
 
     let mut args: Vec<(syn::Ident, TokenStream)> = Vec::new(); // the facade's parameters
-    let mut stream_args: Vec<TokenStream> = Vec::new(); // the same, borrowed for the stream's life
+    let mut stream_args: Vec<TokenStream> = Vec::new(); // the same, for the `…_all` stream
+    // The stream owns its arguments: each is made owned once, cloned for each page's call, and
+    // passed by reference to the method.
+    let mut stream_owned: Vec<TokenStream> = Vec::new();
+    let mut stream_clones: Vec<TokenStream> = Vec::new();
+    let mut stream_passes: Vec<TokenStream> = Vec::new();
     let mut passes = Vec::new(); // what the facade passes to progenitor's method
     let mut query_fields = Vec::new();
     let mut query_names = Vec::new();
@@ -146,17 +161,25 @@ fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
             bail!("{}: unexpected parameter pattern", op.id)
         };
         let ident = pat.ident.clone();
-        let raw_ty = (*typed.ty).clone();
-        let ty = without_lifetimes(raw_ty.clone());
+        let ty = without_lifetimes((*typed.ty).clone());
         let Some(parameter) = op.parameters.get(index) else {
-            args.push((ident.clone(), quote! { body: #ty }));
-            passes.push(quote! { #ident });
+            if op.body_is_empty {
+                // A body without fields: nothing for the caller to say.
+                passes.push(quote! { &::std::default::Default::default() });
+            } else {
+                args.push((ident.clone(), quote! { body: #ty }));
+                passes.push(quote! { #ident });
+            }
             continue;
         };
         match (parameter.location.as_str(), parameter.role) {
             ("path", Some(Role::ScopeKind)) => {
-                args.push((format_ident!("scope"), quote! { scope: &crate::Scope }));
-                stream_args.push(quote! { scope: &'a crate::Scope });
+                args.push((format_ident!("scope"), quote! { scope: crate::Scope<'_> }));
+                stream_args.push(quote! { scope: crate::Scope<'_> });
+                stream_owned
+                    .push(quote! { let scope = crate::runtime::scope::OwnedScope::from(scope); });
+                stream_clones.push(quote! { let scope = scope.clone(); });
+                stream_passes.push(quote! { scope.as_scope() });
                 passes.push(quote! { scope.kind() });
             }
             ("path", Some(Role::ScopeId)) => {
@@ -178,7 +201,11 @@ fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
                     quote! { (#api_name, &::std::string::ToString::to_string(&#ident)) }
                 });
                 args.push((ident.clone(), quote! { #ident: #ty }));
-                stream_args.push(quote! { #ident: #raw_ty });
+                stream_args.push(quote! { #ident: #ty });
+                stream_owned
+                    .push(quote! { let #ident = ::std::borrow::ToOwned::to_owned(#ident); });
+                stream_clones.push(quote! { let #ident = ::std::clone::Clone::clone(&#ident); });
+                stream_passes.push(quote! { &#ident });
                 passes.push(quote! { #ident });
             }
             ("query", role) => {
@@ -211,7 +238,14 @@ fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
                             None => " How many items a page holds.".to_string(),
                         }
                     }
-                    _ => format!(" The `{}` query parameter.", parameter.name),
+                    _ => match &parameter.description {
+                        Some(text) => format!(" {text}"),
+                        None => format!(
+                            " Sent as the `{}` query parameter. {}",
+                            parameter.name,
+                            super::docs::facts(&parameter.schema, schemas)
+                        ),
+                    },
                 };
                 query_fields.push(quote! { #[doc = #doc] pub #ident: #field_ty, });
                 query_names.push(ident);
@@ -221,7 +255,6 @@ fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
         }
     }
     let has_query = !query_fields.is_empty();
-    let path_names: Vec<syn::Ident> = args.iter().map(|(name, _)| name.clone()).collect();
     if has_query {
         args.push((format_ident!("query"), quote! { query: &#query_name }));
     }
@@ -288,11 +321,14 @@ fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
                 " Every item of [`Client::{id}`](crate::Client::{id}), fetched one page at a time as the stream is \
                  read (`{per_page}` defaults to {max}, the most the API allows). It stops after an empty or short page, \
                  at `total_pages` or `total_count`, and ends after the first error (a page repeating the one before \
-                 it is one).{cap}"
+                 it is one).{cap} The stream is `'static`: it owns a clone of the client and of its \
+                 arguments, so it can outlive them and be moved to another task (`tokio::spawn`)."
             );
             Some(quote! {
                 #[doc = #doc]
-                pub fn #all<'a>(&'a self, #(#stream_args,)* query: #query_name) -> impl ::futures::Stream<Item = crate::Result<#item>> + 'a {
+                pub fn #all(&self, #(#stream_args,)* query: #query_name) -> impl ::futures::Stream<Item = crate::Result<#item>> + ::std::marker::Send + use<> {
+                    let client = ::std::clone::Clone::clone(self);
+                    #(#stream_owned)*
                     let pages = crate::runtime::paginate::Pages {
                         operation: &#meta,
                         first_page: query.#page.unwrap_or(1),
@@ -301,7 +337,9 @@ fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
                     };
                     crate::runtime::paginate::items(pages, move |page, per_page| {
                         let query = #query_name { #page: Some(page), #per_page: Some(per_page), ..query.clone() };
-                        async move { self.#name(#(#path_names,)* &query).await }
+                        let client = ::std::clone::Clone::clone(&client);
+                        #(#stream_clones)*
+                        async move { client.#name(#(#stream_passes,)* &query).await }
                     })
                 }
             })

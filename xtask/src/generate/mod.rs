@@ -6,6 +6,7 @@
 //! memory and handed to the sink, so an error anywhere leaves `generated/` as it was.
 
 pub mod api;
+mod docs;
 mod expect;
 mod facade;
 mod output;

@@ -8,7 +8,8 @@
 //! - Fields that default when missing (lists, maps) also default when `null`; integers accept a
 //!   whole number written as `10.0`; unknown fields are ignored in every model.
 //! - Structs with required fields get a `new` constructor taking those, so that the many optional
-//!   fields of a model like `AiSearchInstanceCreate` can be filled with `..Model::new(id)`.
+//!   fields of a model like `AiSearchInstanceCreate` can be filled with `..Model::new(id)`. Required
+//!   fields that share a type are taken by name (a `ModelRequired` struct), so a swap cannot compile.
 //! - Doc comments get the leading space rustfmt-style comments have.
 
 use proc_macro2::{Span, TokenStream};
@@ -80,7 +81,7 @@ fn string_enum_values(e: &ItemEnum) -> Option<Vec<(Ident, String)>> {
     (!values.is_empty()).then_some(values)
 }
 
-fn serde_rename(attrs: &[Attribute]) -> Option<String> {
+pub(super) fn serde_rename(attrs: &[Attribute]) -> Option<String> {
     let mut rename = None;
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = attr.parse_nested_meta(|meta| {
@@ -263,57 +264,114 @@ fn has_serde_default(attrs: &[Attribute]) -> bool {
 }
 
 /// `Model::new(required...)` for structs that have both required and optional fields.
-fn constructor(s: &ItemStruct) -> Option<Item> {
+///
+/// A secret is taken as a `Secret`, never as anything that converts (a string literal in its
+/// place would compile). Where every required field has a type of its own, they are arguments
+/// (strings as anything that converts into one); where two share a type (two strings, say), a
+/// swap would compile, so `new` takes them by name instead, in a `ModelRequired` struct.
+fn constructor(s: &ItemStruct) -> Vec<Item> {
     let Fields::Named(fields) = &s.fields else {
-        return None;
+        return Vec::new();
     };
     let mut required = Vec::new();
     let mut optional = Vec::new();
     for field in &fields.named {
-        let ident = field.ident.clone()?;
+        let Some(ident) = field.ident.clone() else {
+            return Vec::new();
+        };
         let ty = type_string(&field.ty);
         if ty.starts_with("::std::option::Option<") || has_serde_default(&field.attrs) {
             optional.push(ident);
         } else {
-            required.push((ident, field.ty.clone(), ty));
+            let docs: Vec<Attribute> = field
+                .attrs
+                .iter()
+                .filter(|a| a.path().is_ident("doc"))
+                .cloned()
+                .collect();
+            required.push((ident, field.ty.clone(), ty, docs));
         }
     }
     if required.is_empty() || optional.is_empty() {
-        return None;
+        return Vec::new();
     }
     let name = &s.ident;
-    // Strings and secrets are taken as anything that converts, so literals work.
-    let converts =
-        |text: &str| text == "::std::string::String" || text == "::cloudflare_tokens::Secret";
-    let params = required.iter().map(|(ident, ty, text)| {
-        if converts(text) {
-            quote! { #ident: impl ::std::convert::Into<#ty> }
-        } else {
-            quote! { #ident: #ty }
-        }
-    });
-    let inits = required.iter().map(|(ident, _, text)| {
-        if converts(text) {
-            quote! { #ident: #ident.into() }
-        } else {
-            quote! { #ident }
-        }
-    });
-    let doc = format!(
-        " A new `{name}`: the required fields set (in alphabetical order), every optional field left out."
-    );
-    let tokens = quote! {
-        impl #name {
+    let mut types: Vec<&String> = required.iter().map(|(_, _, text, _)| text).collect();
+    types.sort();
+    let shared_type = types.windows(2).any(|pair| pair[0] == pair[1]);
+    let tokens = if shared_type {
+        let named = format_ident!("{name}Required");
+        let fields = required.iter().map(|(ident, ty, _, docs)| {
+            quote! { #(#docs)* pub #ident: #ty, }
+        });
+        let idents: Vec<&Ident> = required.iter().map(|(ident, ..)| ident).collect();
+        let doc = format!(
+            " The required fields of a [`{name}`], by name: two of them have the same type, so \
+             they are not taken by position, where a swap would compile."
+        );
+        let new_doc = format!(
+            " A new `{name}`: the required fields set, by name, every optional field left out."
+        );
+        quote! {
             #[doc = #doc]
-            pub fn new(#(#params),*) -> Self {
-                Self {
-                    #(#inits,)*
-                    #(#optional: ::std::default::Default::default(),)*
+            #[derive(Clone, Debug, PartialEq)]
+            pub struct #named {
+                #(#fields)*
+            }
+            impl #name {
+                #[doc = #new_doc]
+                pub fn new(required: #named) -> Self {
+                    let #named { #(#idents),* } = required;
+                    Self {
+                        #(#idents,)*
+                        #(#optional: ::std::default::Default::default(),)*
+                    }
+                }
+            }
+            impl ::std::convert::From<#named> for #name {
+                fn from(required: #named) -> Self {
+                    Self::new(required)
+                }
+            }
+        }
+    } else {
+        // Strings are taken as anything that converts, so literals work.
+        let converts = |text: &str| text == "::std::string::String";
+        let params = required.iter().map(|(ident, ty, text, _)| {
+            if converts(text) {
+                quote! { #ident: impl ::std::convert::Into<#ty> }
+            } else {
+                quote! { #ident: #ty }
+            }
+        });
+        let inits = required.iter().map(|(ident, _, text, _)| {
+            if converts(text) {
+                quote! { #ident: #ident.into() }
+            } else {
+                quote! { #ident }
+            }
+        });
+        let doc = match required.len() {
+            1 => format!(" A new `{name}`: the required field set, every optional field left out."),
+            _ => format!(
+                " A new `{name}`: the required fields set (each of a type of its own, so no two \
+                 can be swapped), every optional field left out."
+            ),
+        };
+        quote! {
+            impl #name {
+                #[doc = #doc]
+                pub fn new(#(#params),*) -> Self {
+                    Self {
+                        #(#inits,)*
+                        #(#optional: ::std::default::Default::default(),)*
+                    }
                 }
             }
         }
     };
-    Some(syn::parse2(tokens).expect("the constructor template parses"))
+    let file: syn::File = syn::parse2(tokens).expect("the constructor template parses");
+    file.items
 }
 
 /// Gives single-line doc comments a leading space, so `///text` prints as `/// text`.

@@ -52,7 +52,13 @@ pub fn split(file: syn::File, api: &Api, targets: &Targets) -> Result<Parts> {
                             // foreign type (`From<Model> for Map`) goes with its model.
                             let area = names
                                 .iter()
-                                .find_map(|n| api.model_areas.get(n))
+                                .find_map(|n| {
+                                    // A `ModelRequired` struct goes with its model.
+                                    let model = n.strip_suffix("Required").unwrap_or(n);
+                                    api.model_areas
+                                        .get(n)
+                                        .or_else(|| api.model_areas.get(model))
+                                })
                                 .cloned()
                                 .unwrap_or_else(|| SHARED.to_string());
                             parts.types_by_area.entry(area).or_default().push(item);

@@ -20,7 +20,7 @@ impl crate::Client {
     /// Needs an API token with the permission group "Access: Service Tokens Write".
     pub async fn access_service_tokens_create(
         &self,
-        scope: &crate::Scope,
+        scope: crate::Scope<'_>,
         body: &types::ServiceTokenCreate,
     ) -> crate::Result<crate::Response<crate::types::ServiceTokenWithSecret>> {
         crate::runtime::path::check(
@@ -51,7 +51,7 @@ impl crate::Client {
     /// Needs an API token with the permission group "Access: Service Tokens Write".
     pub async fn access_service_tokens_delete(
         &self,
-        scope: &crate::Scope,
+        scope: crate::Scope<'_>,
         service_token_id: &str,
     ) -> crate::Result<crate::Response<crate::types::ServiceToken>> {
         crate::runtime::path::check(
@@ -82,7 +82,7 @@ impl crate::Client {
     /// Needs an API token with the permission group "Access: Service Tokens Write" or "Access: Service Tokens Read".
     pub async fn access_service_tokens_get(
         &self,
-        scope: &crate::Scope,
+        scope: crate::Scope<'_>,
         service_token_id: &str,
     ) -> crate::Result<crate::Response<crate::types::ServiceToken>> {
         crate::runtime::path::check(
@@ -108,13 +108,13 @@ pub(crate) const ACCESS_SERVICE_TOKENS_LIST: crate::Operation = crate::Operation
 /// Optional parameters of [`Client::access_service_tokens_list`](crate::Client::access_service_tokens_list).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AccessServiceTokensListQuery {
-    /// The `name` query parameter.
+    /// Sent as the `name` query parameter. A string.
     pub name: ::std::option::Option<::std::string::String>,
     /// Which page to fetch, from 1.
     pub page: ::std::option::Option<u32>,
     /// How many items a page holds (at most 1000).
     pub per_page: ::std::option::Option<u32>,
-    /// The `search` query parameter.
+    /// Sent as the `search` query parameter. A string.
     pub search: ::std::option::Option<::std::string::String>,
 }
 impl crate::Client {
@@ -125,7 +125,7 @@ impl crate::Client {
     /// Needs an API token with the permission group "Access: Service Tokens Write" or "Access: Service Tokens Read".
     pub async fn access_service_tokens_list(
         &self,
-        scope: &crate::Scope,
+        scope: crate::Scope<'_>,
         query: &AccessServiceTokensListQuery,
     ) -> crate::Result<crate::Page<crate::types::ServiceToken>> {
         crate::runtime::path::check(
@@ -146,12 +146,16 @@ impl crate::Client {
             .await;
         call.finish_page(result, query.per_page).await
     }
-    /// Every item of [`Client::access_service_tokens_list`](crate::Client::access_service_tokens_list), fetched one page at a time as the stream is read (`per_page` defaults to 1000, the most the API allows). It stops after an empty or short page, at `total_pages` or `total_count`, and ends after the first error (a page repeating the one before it is one).
-    pub fn access_service_tokens_list_all<'a>(
-        &'a self,
-        scope: &'a crate::Scope,
+    /// Every item of [`Client::access_service_tokens_list`](crate::Client::access_service_tokens_list), fetched one page at a time as the stream is read (`per_page` defaults to 1000, the most the API allows). It stops after an empty or short page, at `total_pages` or `total_count`, and ends after the first error (a page repeating the one before it is one). The stream is `'static`: it owns a clone of the client and of its arguments, so it can outlive them and be moved to another task (`tokio::spawn`).
+    pub fn access_service_tokens_list_all(
+        &self,
+        scope: crate::Scope<'_>,
         query: AccessServiceTokensListQuery,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::ServiceToken>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::ServiceToken>,
+    > + ::std::marker::Send + use<> {
+        let client = ::std::clone::Clone::clone(self);
+        let scope = crate::runtime::scope::OwnedScope::from(scope);
         let pages = crate::runtime::paginate::Pages {
             operation: &ACCESS_SERVICE_TOKENS_LIST,
             first_page: query.page.unwrap_or(1),
@@ -166,7 +170,11 @@ impl crate::Client {
                     per_page: Some(per_page),
                     ..query.clone()
                 };
-                async move { self.access_service_tokens_list(scope, &query).await }
+                let client = ::std::clone::Clone::clone(&client);
+                let scope = scope.clone();
+                async move {
+                    client.access_service_tokens_list(scope.as_scope(), &query).await
+                }
             },
         )
     }
@@ -248,7 +256,7 @@ impl crate::Client {
     /// Needs an API token with the permission group "Access: Service Tokens Write".
     pub async fn access_service_tokens_update(
         &self,
-        scope: &crate::Scope,
+        scope: crate::Scope<'_>,
         service_token_id: &str,
         body: &types::ServiceTokenUpdate,
     ) -> crate::Result<crate::Response<crate::types::ServiceToken>> {

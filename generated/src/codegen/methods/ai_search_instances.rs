@@ -102,17 +102,17 @@ pub(crate) const AI_SEARCH_INSTANCES_LIST: crate::Operation = crate::Operation {
 /// Optional parameters of [`Client::ai_search_instances_list`](crate::Client::ai_search_instances_list).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AiSearchInstancesListQuery {
-    /// The `namespace` query parameter.
+    /// Sent as the `namespace` query parameter. A string.
     pub namespace: ::std::option::Option<::std::string::String>,
-    /// The `order_by` query parameter.
+    /// Sent as the `order_by` query parameter. An `InstanceOrderBy`: one of `"created_at"`; defaults to `"created_at"`.
     pub order_by: ::std::option::Option<types::InstanceOrderBy>,
-    /// The `order_by_direction` query parameter.
+    /// Sent as the `order_by_direction` query parameter. A `SortDirection`: one of `"asc"`, `"desc"`; defaults to `"desc"`.
     pub order_by_direction: ::std::option::Option<types::SortDirection>,
     /// Which page to fetch, from 1.
     pub page: ::std::option::Option<u32>,
     /// How many items a page holds (at most 100).
     pub per_page: ::std::option::Option<u32>,
-    /// The `search` query parameter.
+    /// Sent as the `search` query parameter. A string of at most 64 characters.
     pub search: ::std::option::Option<::std::string::String>,
 }
 impl crate::Client {
@@ -145,14 +145,16 @@ impl crate::Client {
             .await;
         call.finish_page(result, query.per_page).await
     }
-    /// Every item of [`Client::ai_search_instances_list`](crate::Client::ai_search_instances_list), fetched one page at a time as the stream is read (`per_page` defaults to 100, the most the API allows). It stops after an empty or short page, at `total_pages` or `total_count`, and ends after the first error (a page repeating the one before it is one).
-    pub fn ai_search_instances_list_all<'a>(
-        &'a self,
-        account_id: &'a str,
+    /// Every item of [`Client::ai_search_instances_list`](crate::Client::ai_search_instances_list), fetched one page at a time as the stream is read (`per_page` defaults to 100, the most the API allows). It stops after an empty or short page, at `total_pages` or `total_count`, and ends after the first error (a page repeating the one before it is one). The stream is `'static`: it owns a clone of the client and of its arguments, so it can outlive them and be moved to another task (`tokio::spawn`).
+    pub fn ai_search_instances_list_all(
+        &self,
+        account_id: &str,
         query: AiSearchInstancesListQuery,
     ) -> impl ::futures::Stream<
         Item = crate::Result<crate::types::AiSearchInstance>,
-    > + 'a {
+    > + ::std::marker::Send + use<> {
+        let client = ::std::clone::Clone::clone(self);
+        let account_id = ::std::borrow::ToOwned::to_owned(account_id);
         let pages = crate::runtime::paginate::Pages {
             operation: &AI_SEARCH_INSTANCES_LIST,
             first_page: query.page.unwrap_or(1),
@@ -167,7 +169,9 @@ impl crate::Client {
                     per_page: Some(per_page),
                     ..query.clone()
                 };
-                async move { self.ai_search_instances_list(account_id, &query).await }
+                let client = ::std::clone::Clone::clone(&client);
+                let account_id = ::std::clone::Clone::clone(&account_id);
+                async move { client.ai_search_instances_list(&account_id, &query).await }
             },
         )
     }

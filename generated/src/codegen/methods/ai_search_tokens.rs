@@ -109,7 +109,7 @@ pub struct AiSearchTokensListQuery {
     pub page: ::std::option::Option<u32>,
     /// How many items a page holds (at most 100).
     pub per_page: ::std::option::Option<u32>,
-    /// The `search` query parameter.
+    /// Sent as the `search` query parameter. A string of at most 256 characters.
     pub search: ::std::option::Option<::std::string::String>,
 }
 impl crate::Client {
@@ -139,12 +139,16 @@ impl crate::Client {
             .await;
         call.finish_page(result, query.per_page).await
     }
-    /// Every item of [`Client::ai_search_tokens_list`](crate::Client::ai_search_tokens_list), fetched one page at a time as the stream is read (`per_page` defaults to 100, the most the API allows). It stops after an empty or short page, at `total_pages` or `total_count`, and ends after the first error (a page repeating the one before it is one). The API serves at most 100 pages: when items remain past page 100, the stream ends with an error of kind `Pagination`.
-    pub fn ai_search_tokens_list_all<'a>(
-        &'a self,
-        account_id: &'a str,
+    /// Every item of [`Client::ai_search_tokens_list`](crate::Client::ai_search_tokens_list), fetched one page at a time as the stream is read (`per_page` defaults to 100, the most the API allows). It stops after an empty or short page, at `total_pages` or `total_count`, and ends after the first error (a page repeating the one before it is one). The API serves at most 100 pages: when items remain past page 100, the stream ends with an error of kind `Pagination`. The stream is `'static`: it owns a clone of the client and of its arguments, so it can outlive them and be moved to another task (`tokio::spawn`).
+    pub fn ai_search_tokens_list_all(
+        &self,
+        account_id: &str,
         query: AiSearchTokensListQuery,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::AiSearchToken>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::AiSearchToken>,
+    > + ::std::marker::Send + use<> {
+        let client = ::std::clone::Clone::clone(self);
+        let account_id = ::std::borrow::ToOwned::to_owned(account_id);
         let pages = crate::runtime::paginate::Pages {
             operation: &AI_SEARCH_TOKENS_LIST,
             first_page: query.page.unwrap_or(1),
@@ -159,7 +163,9 @@ impl crate::Client {
                     per_page: Some(per_page),
                     ..query.clone()
                 };
-                async move { self.ai_search_tokens_list(account_id, &query).await }
+                let client = ::std::clone::Clone::clone(&client);
+                let account_id = ::std::clone::Clone::clone(&account_id);
+                async move { client.ai_search_tokens_list(&account_id, &query).await }
             },
         )
     }

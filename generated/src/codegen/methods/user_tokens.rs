@@ -15,9 +15,9 @@ pub(crate) const PERMISSION_GROUPS_LIST: crate::Operation = crate::Operation {
 /// Optional parameters of [`Client::permission_groups_list`](crate::Client::permission_groups_list).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PermissionGroupsListQuery {
-    /// The `name` query parameter.
+    /// Sent as the `name` query parameter. A string.
     pub name: ::std::option::Option<::std::string::String>,
-    /// The `scope` query parameter.
+    /// Sent as the `scope` query parameter. A string.
     pub scope: ::std::option::Option<::std::string::String>,
 }
 impl crate::Client {
@@ -120,9 +120,9 @@ pub(crate) const USER_TOKENS_LIST: crate::Operation = crate::Operation {
 /// Optional parameters of [`Client::user_tokens_list`](crate::Client::user_tokens_list).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserTokensListQuery {
-    /// The `direction` query parameter.
+    /// Sent as the `direction` query parameter. A `SortDirection`: one of `"asc"`, `"desc"`.
     pub direction: ::std::option::Option<types::SortDirection>,
-    /// The `include_expired` query parameter.
+    /// Sent as the `include_expired` query parameter. `true` or `false`; defaults to `false`.
     pub include_expired: ::std::option::Option<bool>,
     /// Which page to fetch, from 1.
     pub page: ::std::option::Option<u32>,
@@ -151,11 +151,14 @@ impl crate::Client {
             .await;
         call.finish_page(result, query.per_page).await
     }
-    /// Every item of [`Client::user_tokens_list`](crate::Client::user_tokens_list), fetched one page at a time as the stream is read (`per_page` defaults to 50, the most the API allows). It stops after an empty or short page, at `total_pages` or `total_count`, and ends after the first error (a page repeating the one before it is one).
-    pub fn user_tokens_list_all<'a>(
-        &'a self,
+    /// Every item of [`Client::user_tokens_list`](crate::Client::user_tokens_list), fetched one page at a time as the stream is read (`per_page` defaults to 50, the most the API allows). It stops after an empty or short page, at `total_pages` or `total_count`, and ends after the first error (a page repeating the one before it is one). The stream is `'static`: it owns a clone of the client and of its arguments, so it can outlive them and be moved to another task (`tokio::spawn`).
+    pub fn user_tokens_list_all(
+        &self,
         query: UserTokensListQuery,
-    ) -> impl ::futures::Stream<Item = crate::Result<crate::types::UserToken>> + 'a {
+    ) -> impl ::futures::Stream<
+        Item = crate::Result<crate::types::UserToken>,
+    > + ::std::marker::Send + use<> {
+        let client = ::std::clone::Clone::clone(self);
         let pages = crate::runtime::paginate::Pages {
             operation: &USER_TOKENS_LIST,
             first_page: query.page.unwrap_or(1),
@@ -170,7 +173,8 @@ impl crate::Client {
                     per_page: Some(per_page),
                     ..query.clone()
                 };
-                async move { self.user_tokens_list(&query).await }
+                let client = ::std::clone::Clone::clone(&client);
+                async move { client.user_tokens_list(&query).await }
             },
         )
     }
@@ -192,11 +196,13 @@ impl crate::Client {
     pub async fn user_tokens_roll(
         &self,
         token_id: &str,
-        body: &types::UserTokenRoll,
     ) -> crate::Result<crate::Response<crate::Secret>> {
         crate::runtime::path::check(&USER_TOKENS_ROLL, &[("token_id", token_id)])?;
         let call = self.call(&USER_TOKENS_ROLL);
-        let result = call.progenitor().user_tokens_roll(token_id, body).await;
+        let result = call
+            .progenitor()
+            .user_tokens_roll(token_id, &::std::default::Default::default())
+            .await;
         call.finish(result).await
     }
 }

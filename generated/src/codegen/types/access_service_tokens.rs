@@ -67,26 +67,34 @@ impl ::std::str::FromStr for AccountsOrZones {
 /// An Access service token as listed or fetched: its client id, name, validity and use. Never its client secret.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ServiceToken {
+    /// A string.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
+    /// A date and time; set by Cloudflare, never sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// When left out, Cloudflare uses `"8760h"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<::std::string::String>,
+    /// `true` or `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+    /// A date and time.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// A string of at most 36 characters; set by Cloudflare, never sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// A date and time.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub last_seen_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// A string.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// A date and time; set by Cloudflare, never sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -100,9 +108,12 @@ pub struct ServiceTokenCreate {
     /// When left out, Cloudflare uses `"8760h"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<::std::string::String>,
+    /// `true` or `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+    /// A string.
     pub name: ::std::string::String,
+    /// A date and time.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub previous_client_secret_expires_at: ::std::option::Option<
@@ -110,7 +121,7 @@ pub struct ServiceTokenCreate {
     >,
 }
 impl ServiceTokenCreate {
-    /// A new `ServiceTokenCreate`: the required fields set (in alphabetical order), every optional field left out.
+    /// A new `ServiceTokenCreate`: the required field set, every optional field left out.
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             name: name.into(),
@@ -124,6 +135,7 @@ impl ServiceTokenCreate {
 /// How long the previous client secret stays valid after a rotation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ServiceTokenRotate {
+    /// A date and time.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub previous_client_secret_expires_at: ::std::option::Option<
@@ -139,10 +151,13 @@ pub struct ServiceTokenUpdate {
     /// When left out, Cloudflare uses `"8760h"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<::std::string::String>,
+    /// `true` or `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+    /// A string.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// A date and time.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub previous_client_secret_expires_at: ::std::option::Option<
@@ -152,22 +167,29 @@ pub struct ServiceTokenUpdate {
 /// A created or rotated Access service token, with the client secret clients authenticate with. The secret is shown once.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ServiceTokenWithSecret {
+    /// A string.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
+    /// A string; a secret, redacted in `Debug` and `Display`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_secret: ::std::option::Option<::cloudflare_tokens::Secret>,
+    /// A date and time; set by Cloudflare, never sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// When left out, Cloudflare uses `"8760h"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<::std::string::String>,
+    /// `true` or `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+    /// A string.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// A string.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// A date and time; set by Cloudflare, never sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,

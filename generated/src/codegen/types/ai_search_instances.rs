@@ -8,35 +8,44 @@ use super::*;
 /// An AI Search instance: where its content comes from, the token it uses, and how it indexes, retrieves and answers.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AiSearchInstance {
+    /// A string; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_gateway_id: ::std::option::Option<::std::string::String>,
+    /// An `AiSearchModel`: one of `"@cf/meta/llama-3.3-70b-instruct-fp8-fast"`, `"@cf/zai-org/glm-4.7-flash"`, `"@cf/meta/llama-3.1-8b-instruct-fast"`, `"@cf/meta/llama-3.1-8b-instruct-fp8"`, `"@cf/meta/llama-4-scout-17b-16e-instruct"`, `"@cf/qwen/qwen3-30b-a3b-fp8"`, `"@cf/deepseek-ai/deepseek-r1-distill-qwen-32b"`, `"@cf/moonshotai/kimi-k2-instruct"`, `"@cf/google/gemma-3-12b-it"`, `"@cf/google/gemma-4-26b-a4b-it"`, `"@cf/moonshotai/kimi-k2.5"`, `"anthropic/claude-3-7-sonnet"`, `"anthropic/claude-sonnet-4"`, `"anthropic/claude-opus-4"`, `"anthropic/claude-3-5-haiku"`, `"cerebras/qwen-3-235b-a22b-instruct"`, `"cerebras/qwen-3-235b-a22b-thinking"`, `"cerebras/llama-3.3-70b"`, `"cerebras/llama-4-maverick-17b-128e-instruct"`, `"cerebras/llama-4-scout-17b-16e-instruct"`, `"cerebras/gpt-oss-120b"`, `"google-ai-studio/gemini-2.5-flash"`, `"google-ai-studio/gemini-2.5-pro"`, `"grok/grok-4"`, `"groq/llama-3.3-70b-versatile"`, `"groq/llama-3.1-8b-instant"`, `"openai/gpt-5"`, `"openai/gpt-5-mini"`, `"openai/gpt-5-nano"`, `""`; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_search_model: ::std::option::Option<AiSearchModel>,
     /// When left out, Cloudflare uses `true`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache: ::std::option::Option<bool>,
+    /// A `CacheThreshold`: one of `"super_strict_match"`, `"close_enough"`, `"flexible_friend"`, `"anything_goes"`; defaults to `"close_enough"`; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_threshold: ::std::option::Option<CacheThreshold>,
     /// One of `600`, `1800`, `3600`, `7200`, `21600`, `43200`, `86400`, `172800`, `259200`, `518400`. When left out, Cloudflare uses `172800`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub cache_ttl: ::std::option::Option<i64>,
+    /// `true` or `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chunk: ::std::option::Option<bool>,
     /// When left out, Cloudflare uses `10`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub chunk_overlap: ::std::option::Option<i64>,
+    /// A whole number of at least 64; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub chunk_size: ::std::option::Option<i64>,
+    /// A date and time; set by Cloudflare, never sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// A string; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by: ::std::option::Option<::std::string::String>,
+    /// A list of `CustomMetadataField` values, at most 5; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_metadata: ::std::option::Option<::std::vec::Vec<CustomMetadataField>>,
+    /// An `EmbeddingModel`: one of `"@cf/qwen/qwen3-embedding-0.6b"`, `"@cf/qwen/qwen3-vl-embedding-2b"`, `"@cf/baai/bge-m3"`, `"@cf/baai/bge-large-en-v1.5"`, `"@cf/google/embeddinggemma-300m"`, `"google-ai-studio/gemini-embedding-001"`, `"google-ai-studio/gemini-embedding-2-preview"`, `"google-ai-studio/gemini-embedding-2"`, `"openai/text-embedding-3-small"`, `"openai/text-embedding-3-large"`, `""`; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub embedding_model: ::std::option::Option<EmbeddingModel>,
     /// When left out, Cloudflare uses `true`.
@@ -45,16 +54,21 @@ pub struct AiSearchInstance {
     /// When left out, Cloudflare uses `3`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub engine_version: ::std::option::Option<f64>,
+    /// A `FusionMethod`: one of `"max"`, `"rrf"`; defaults to `"rrf"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fusion_method: ::std::option::Option<FusionMethod>,
     /// When left out, Cloudflare uses `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hybrid_search_enabled: ::std::option::Option<bool>,
+    /// A string of 1 to 64 characters.
     pub id: ::std::string::String,
+    /// An `IndexMethod`: the `index_method` field of [`AiSearchInstance`]; defaults to `{"keyword":false,"vector":true}`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub index_method: ::std::option::Option<IndexMethod>,
+    /// An `IndexingOptions`: the `indexing_options` field of [`AiSearchInstance`]; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub indexing_options: ::std::option::Option<IndexingOptions>,
+    /// A date and time; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub last_activity: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -62,29 +76,38 @@ pub struct AiSearchInstance {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub max_num_results: ::std::option::Option<i64>,
+    /// An `AiSearchInstanceMetadata`: the `metadata` field of [`AiSearchInstance`]; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<AiSearchInstanceMetadata>,
+    /// A date and time; set by Cloudflare, never sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// A string; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_by: ::std::option::Option<::std::string::String>,
+    /// A string; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace: ::std::option::Option<::std::string::String>,
     /// When left out, Cloudflare uses `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub paused: ::std::option::Option<bool>,
+    /// A string; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_endpoint_id: ::std::option::Option<::std::string::String>,
+    /// A `PublicEndpointParams`: the `public_endpoint_params` field of [`AiSearchInstance`]; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_endpoint_params: ::std::option::Option<PublicEndpointParams>,
     /// When left out, Cloudflare uses `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reranking: ::std::option::Option<bool>,
+    /// A `RerankingModel`: one of `"@cf/baai/bge-reranker-base"`, `""`; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reranking_model: ::std::option::Option<RerankingModel>,
+    /// A `RetrievalOptions`: the `retrieval_options` field of [`AiSearchInstance`]; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retrieval_options: ::std::option::Option<RetrievalOptions>,
+    /// An `AiSearchModel`: one of `"@cf/meta/llama-3.3-70b-instruct-fp8-fast"`, `"@cf/zai-org/glm-4.7-flash"`, `"@cf/meta/llama-3.1-8b-instruct-fast"`, `"@cf/meta/llama-3.1-8b-instruct-fp8"`, `"@cf/meta/llama-4-scout-17b-16e-instruct"`, `"@cf/qwen/qwen3-30b-a3b-fp8"`, `"@cf/deepseek-ai/deepseek-r1-distill-qwen-32b"`, `"@cf/moonshotai/kimi-k2-instruct"`, `"@cf/google/gemma-3-12b-it"`, `"@cf/google/gemma-4-26b-a4b-it"`, `"@cf/moonshotai/kimi-k2.5"`, `"anthropic/claude-3-7-sonnet"`, `"anthropic/claude-sonnet-4"`, `"anthropic/claude-opus-4"`, `"anthropic/claude-3-5-haiku"`, `"cerebras/qwen-3-235b-a22b-instruct"`, `"cerebras/qwen-3-235b-a22b-thinking"`, `"cerebras/llama-3.3-70b"`, `"cerebras/llama-4-maverick-17b-128e-instruct"`, `"cerebras/llama-4-scout-17b-16e-instruct"`, `"cerebras/gpt-oss-120b"`, `"google-ai-studio/gemini-2.5-flash"`, `"google-ai-studio/gemini-2.5-pro"`, `"grok/grok-4"`, `"groq/llama-3.3-70b-versatile"`, `"groq/llama-3.1-8b-instant"`, `"openai/gpt-5"`, `"openai/gpt-5-mini"`, `"openai/gpt-5-nano"`, `""`; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rewrite_model: ::std::option::Option<AiSearchModel>,
     /// When left out, Cloudflare uses `false`.
@@ -93,34 +116,43 @@ pub struct AiSearchInstance {
     /// When left out, Cloudflare uses `0.4`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub score_threshold: ::std::option::Option<f64>,
+    /// A string; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
+    /// A `SourceParams`: which items of the source an instance indexes, and how it crawls a website; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source_params: ::std::option::Option<SourceParams>,
     /// When left out, Cloudflare uses `"waiting"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+    /// `true` or `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub summarization: ::std::option::Option<bool>,
+    /// A string; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub summarization_model: ::std::option::Option<::std::string::String>,
     /// One of `900`, `1800`, `3600`, `7200`, `14400`, `21600`, `43200`, `86400`. When left out, Cloudflare uses `21600`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub sync_interval: ::std::option::Option<i64>,
+    /// A string; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub system_prompt_ai_search: ::std::option::Option<::std::string::String>,
+    /// A string; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub system_prompt_index_summarization: ::std::option::Option<::std::string::String>,
+    /// A string; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub system_prompt_rewrite_query: ::std::option::Option<::std::string::String>,
+    /// A string; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token_id: ::std::option::Option<::std::string::String>,
+    /// An `AiSearchSourceType`: one of `"r2"`, `"web-crawler"`; may be `null`.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AiSearchSourceType>,
 }
 impl AiSearchInstance {
-    /// A new `AiSearchInstance`: the required fields set (in alphabetical order), every optional field left out.
+    /// A new `AiSearchInstance`: the required field set, every optional field left out.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             id: id.into(),
@@ -174,13 +206,16 @@ impl AiSearchInstance {
 /// A new AI Search instance: its id, its source (an R2 bucket or a website), the registered token it uses, and optional settings.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AiSearchInstanceCreate {
+    /// A string; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_gateway_id: ::std::option::Option<::std::string::String>,
+    /// An `AiSearchModel`: one of `"@cf/meta/llama-3.3-70b-instruct-fp8-fast"`, `"@cf/zai-org/glm-4.7-flash"`, `"@cf/meta/llama-3.1-8b-instruct-fast"`, `"@cf/meta/llama-3.1-8b-instruct-fp8"`, `"@cf/meta/llama-4-scout-17b-16e-instruct"`, `"@cf/qwen/qwen3-30b-a3b-fp8"`, `"@cf/deepseek-ai/deepseek-r1-distill-qwen-32b"`, `"@cf/moonshotai/kimi-k2-instruct"`, `"@cf/google/gemma-3-12b-it"`, `"@cf/google/gemma-4-26b-a4b-it"`, `"@cf/moonshotai/kimi-k2.5"`, `"anthropic/claude-3-7-sonnet"`, `"anthropic/claude-sonnet-4"`, `"anthropic/claude-opus-4"`, `"anthropic/claude-3-5-haiku"`, `"cerebras/qwen-3-235b-a22b-instruct"`, `"cerebras/qwen-3-235b-a22b-thinking"`, `"cerebras/llama-3.3-70b"`, `"cerebras/llama-4-maverick-17b-128e-instruct"`, `"cerebras/llama-4-scout-17b-16e-instruct"`, `"cerebras/gpt-oss-120b"`, `"google-ai-studio/gemini-2.5-flash"`, `"google-ai-studio/gemini-2.5-pro"`, `"grok/grok-4"`, `"groq/llama-3.3-70b-versatile"`, `"groq/llama-3.1-8b-instant"`, `"openai/gpt-5"`, `"openai/gpt-5-mini"`, `"openai/gpt-5-nano"`, `""`; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_search_model: ::std::option::Option<AiSearchModel>,
     /// When left out, Cloudflare uses `true`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache: ::std::option::Option<bool>,
+    /// A `CacheThreshold`: one of `"super_strict_match"`, `"close_enough"`, `"flexible_friend"`, `"anything_goes"`; defaults to `"close_enough"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_threshold: ::std::option::Option<CacheThreshold>,
     /// One of `600`, `1800`, `3600`, `7200`, `21600`, `43200`, `86400`, `172800`, `259200`, `518400`. When left out, Cloudflare uses `172800`.
@@ -194,39 +229,51 @@ pub struct AiSearchInstanceCreate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub chunk_overlap: ::std::option::Option<i64>,
+    /// A whole number of at least 64.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub chunk_size: ::std::option::Option<i64>,
+    /// A list of `CustomMetadataField` values, at most 5.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")]
     pub custom_metadata: ::std::vec::Vec<CustomMetadataField>,
+    /// An `EmbeddingModel`: one of `"@cf/qwen/qwen3-embedding-0.6b"`, `"@cf/qwen/qwen3-vl-embedding-2b"`, `"@cf/baai/bge-m3"`, `"@cf/baai/bge-large-en-v1.5"`, `"@cf/google/embeddinggemma-300m"`, `"google-ai-studio/gemini-embedding-001"`, `"google-ai-studio/gemini-embedding-2-preview"`, `"google-ai-studio/gemini-embedding-2"`, `"openai/text-embedding-3-small"`, `"openai/text-embedding-3-large"`, `""`; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub embedding_model: ::std::option::Option<EmbeddingModel>,
+    /// A `FusionMethod`: one of `"max"`, `"rrf"`; defaults to `"rrf"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fusion_method: ::std::option::Option<FusionMethod>,
     /// When left out, Cloudflare uses `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hybrid_search_enabled: ::std::option::Option<bool>,
+    /// A string of 1 to 64 characters.
     pub id: ::std::string::String,
+    /// An `IndexMethod`: the `index_method` field of [`AiSearchInstance`]; defaults to `{"keyword":false,"vector":true}`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub index_method: ::std::option::Option<IndexMethod>,
+    /// An `IndexingOptions`: the `indexing_options` field of [`AiSearchInstance`]; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub indexing_options: ::std::option::Option<IndexingOptions>,
     /// When left out, Cloudflare uses `10`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub max_num_results: ::std::option::Option<i64>,
+    /// An `AiSearchInstanceMetadata`: the `metadata` field of [`AiSearchInstance`].
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<AiSearchInstanceMetadata>,
+    /// A `PublicEndpointParams`: the `public_endpoint_params` field of [`AiSearchInstance`].
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_endpoint_params: ::std::option::Option<PublicEndpointParams>,
     /// When left out, Cloudflare uses `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reranking: ::std::option::Option<bool>,
+    /// A `RerankingModel`: one of `"@cf/baai/bge-reranker-base"`, `""`; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reranking_model: ::std::option::Option<RerankingModel>,
+    /// A `RetrievalOptionsRequest`: the `retrieval_options` field of [`AiSearchInstanceCreate`]; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retrieval_options: ::std::option::Option<RetrievalOptionsRequest>,
+    /// An `AiSearchModel`: one of `"@cf/meta/llama-3.3-70b-instruct-fp8-fast"`, `"@cf/zai-org/glm-4.7-flash"`, `"@cf/meta/llama-3.1-8b-instruct-fast"`, `"@cf/meta/llama-3.1-8b-instruct-fp8"`, `"@cf/meta/llama-4-scout-17b-16e-instruct"`, `"@cf/qwen/qwen3-30b-a3b-fp8"`, `"@cf/deepseek-ai/deepseek-r1-distill-qwen-32b"`, `"@cf/moonshotai/kimi-k2-instruct"`, `"@cf/google/gemma-3-12b-it"`, `"@cf/google/gemma-4-26b-a4b-it"`, `"@cf/moonshotai/kimi-k2.5"`, `"anthropic/claude-3-7-sonnet"`, `"anthropic/claude-sonnet-4"`, `"anthropic/claude-opus-4"`, `"anthropic/claude-3-5-haiku"`, `"cerebras/qwen-3-235b-a22b-instruct"`, `"cerebras/qwen-3-235b-a22b-thinking"`, `"cerebras/llama-3.3-70b"`, `"cerebras/llama-4-maverick-17b-128e-instruct"`, `"cerebras/llama-4-scout-17b-16e-instruct"`, `"cerebras/gpt-oss-120b"`, `"google-ai-studio/gemini-2.5-flash"`, `"google-ai-studio/gemini-2.5-pro"`, `"grok/grok-4"`, `"groq/llama-3.3-70b-versatile"`, `"groq/llama-3.1-8b-instant"`, `"openai/gpt-5"`, `"openai/gpt-5-mini"`, `"openai/gpt-5-nano"`, `""`; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rewrite_model: ::std::option::Option<AiSearchModel>,
     /// When left out, Cloudflare uses `false`.
@@ -235,21 +282,25 @@ pub struct AiSearchInstanceCreate {
     /// When left out, Cloudflare uses `0.4`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub score_threshold: ::std::option::Option<f64>,
+    /// A string; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
+    /// A `SourceParams`: which items of the source an instance indexes, and how it crawls a website; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source_params: ::std::option::Option<SourceParams>,
     /// One of `900`, `1800`, `3600`, `7200`, `14400`, `21600`, `43200`, `86400`. When left out, Cloudflare uses `21600`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub sync_interval: ::std::option::Option<i64>,
+    /// A UUID.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token_id: ::std::option::Option<::uuid::Uuid>,
+    /// An `AiSearchSourceType`: one of `"r2"`, `"web-crawler"`; may be `null`.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AiSearchSourceType>,
 }
 impl AiSearchInstanceCreate {
-    /// A new `AiSearchInstanceCreate`: the required fields set (in alphabetical order), every optional field left out.
+    /// A new `AiSearchInstanceCreate`: the required field set, every optional field left out.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             id: id.into(),
@@ -287,21 +338,26 @@ impl AiSearchInstanceCreate {
 /// The `metadata` field of [`AiSearchInstance`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AiSearchInstanceMetadata {
+    /// `true` or `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_from_aisearch_wizard: ::std::option::Option<bool>,
+    /// A string.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub worker_domain: ::std::option::Option<::std::string::String>,
 }
 /// New settings for an AI Search instance; fields left out keep their current values.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AiSearchInstanceUpdate {
+    /// A string; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_gateway_id: ::std::option::Option<::std::string::String>,
+    /// An `AiSearchModel`: one of `"@cf/meta/llama-3.3-70b-instruct-fp8-fast"`, `"@cf/zai-org/glm-4.7-flash"`, `"@cf/meta/llama-3.1-8b-instruct-fast"`, `"@cf/meta/llama-3.1-8b-instruct-fp8"`, `"@cf/meta/llama-4-scout-17b-16e-instruct"`, `"@cf/qwen/qwen3-30b-a3b-fp8"`, `"@cf/deepseek-ai/deepseek-r1-distill-qwen-32b"`, `"@cf/moonshotai/kimi-k2-instruct"`, `"@cf/google/gemma-3-12b-it"`, `"@cf/google/gemma-4-26b-a4b-it"`, `"@cf/moonshotai/kimi-k2.5"`, `"anthropic/claude-3-7-sonnet"`, `"anthropic/claude-sonnet-4"`, `"anthropic/claude-opus-4"`, `"anthropic/claude-3-5-haiku"`, `"cerebras/qwen-3-235b-a22b-instruct"`, `"cerebras/qwen-3-235b-a22b-thinking"`, `"cerebras/llama-3.3-70b"`, `"cerebras/llama-4-maverick-17b-128e-instruct"`, `"cerebras/llama-4-scout-17b-16e-instruct"`, `"cerebras/gpt-oss-120b"`, `"google-ai-studio/gemini-2.5-flash"`, `"google-ai-studio/gemini-2.5-pro"`, `"grok/grok-4"`, `"groq/llama-3.3-70b-versatile"`, `"groq/llama-3.1-8b-instant"`, `"openai/gpt-5"`, `"openai/gpt-5-mini"`, `"openai/gpt-5-nano"`, `""`; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_search_model: ::std::option::Option<AiSearchModel>,
     /// When left out, Cloudflare uses `true`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache: ::std::option::Option<bool>,
+    /// A `CacheThreshold`: one of `"super_strict_match"`, `"close_enough"`, `"flexible_friend"`, `"anything_goes"`; defaults to `"close_enough"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cache_threshold: ::std::option::Option<CacheThreshold>,
     /// One of `600`, `1800`, `3600`, `7200`, `21600`, `43200`, `86400`, `172800`, `259200`, `518400`. When left out, Cloudflare uses `172800`.
@@ -315,38 +371,49 @@ pub struct AiSearchInstanceUpdate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub chunk_overlap: ::std::option::Option<i64>,
+    /// A whole number of at least 64.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub chunk_size: ::std::option::Option<i64>,
+    /// A list of `CustomMetadataField` values, at most 5.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")]
     pub custom_metadata: ::std::vec::Vec<CustomMetadataField>,
+    /// An `EmbeddingModel`: one of `"@cf/qwen/qwen3-embedding-0.6b"`, `"@cf/qwen/qwen3-vl-embedding-2b"`, `"@cf/baai/bge-m3"`, `"@cf/baai/bge-large-en-v1.5"`, `"@cf/google/embeddinggemma-300m"`, `"google-ai-studio/gemini-embedding-001"`, `"google-ai-studio/gemini-embedding-2-preview"`, `"google-ai-studio/gemini-embedding-2"`, `"openai/text-embedding-3-small"`, `"openai/text-embedding-3-large"`, `""`; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub embedding_model: ::std::option::Option<EmbeddingModel>,
+    /// A `FusionMethod`: one of `"max"`, `"rrf"`; defaults to `"rrf"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fusion_method: ::std::option::Option<FusionMethod>,
+    /// An `IndexMethod`: the `index_method` field of [`AiSearchInstance`]; defaults to `{"keyword":false,"vector":true}`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub index_method: ::std::option::Option<IndexMethod>,
+    /// An `IndexingOptions`: the `indexing_options` field of [`AiSearchInstance`]; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub indexing_options: ::std::option::Option<IndexingOptions>,
     /// When left out, Cloudflare uses `10`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub max_num_results: ::std::option::Option<i64>,
+    /// An `AiSearchInstanceMetadata`: the `metadata` field of [`AiSearchInstance`].
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<AiSearchInstanceMetadata>,
     /// When left out, Cloudflare uses `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub paused: ::std::option::Option<bool>,
+    /// A `PublicEndpointParams`: the `public_endpoint_params` field of [`AiSearchInstance`].
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_endpoint_params: ::std::option::Option<PublicEndpointParams>,
     /// When left out, Cloudflare uses `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reranking: ::std::option::Option<bool>,
+    /// A `RerankingModel`: one of `"@cf/baai/bge-reranker-base"`, `""`; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reranking_model: ::std::option::Option<RerankingModel>,
+    /// A `RetrievalOptionsRequest`: the `retrieval_options` field of [`AiSearchInstanceCreate`]; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retrieval_options: ::std::option::Option<RetrievalOptionsRequest>,
+    /// An `AiSearchModel`: one of `"@cf/meta/llama-3.3-70b-instruct-fp8-fast"`, `"@cf/zai-org/glm-4.7-flash"`, `"@cf/meta/llama-3.1-8b-instruct-fast"`, `"@cf/meta/llama-3.1-8b-instruct-fp8"`, `"@cf/meta/llama-4-scout-17b-16e-instruct"`, `"@cf/qwen/qwen3-30b-a3b-fp8"`, `"@cf/deepseek-ai/deepseek-r1-distill-qwen-32b"`, `"@cf/moonshotai/kimi-k2-instruct"`, `"@cf/google/gemma-3-12b-it"`, `"@cf/google/gemma-4-26b-a4b-it"`, `"@cf/moonshotai/kimi-k2.5"`, `"anthropic/claude-3-7-sonnet"`, `"anthropic/claude-sonnet-4"`, `"anthropic/claude-opus-4"`, `"anthropic/claude-3-5-haiku"`, `"cerebras/qwen-3-235b-a22b-instruct"`, `"cerebras/qwen-3-235b-a22b-thinking"`, `"cerebras/llama-3.3-70b"`, `"cerebras/llama-4-maverick-17b-128e-instruct"`, `"cerebras/llama-4-scout-17b-16e-instruct"`, `"cerebras/gpt-oss-120b"`, `"google-ai-studio/gemini-2.5-flash"`, `"google-ai-studio/gemini-2.5-pro"`, `"grok/grok-4"`, `"groq/llama-3.3-70b-versatile"`, `"groq/llama-3.1-8b-instant"`, `"openai/gpt-5"`, `"openai/gpt-5-mini"`, `"openai/gpt-5-nano"`, `""`; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rewrite_model: ::std::option::Option<AiSearchModel>,
     /// When left out, Cloudflare uses `false`.
@@ -355,25 +422,32 @@ pub struct AiSearchInstanceUpdate {
     /// When left out, Cloudflare uses `0.4`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub score_threshold: ::std::option::Option<f64>,
+    /// A string; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
+    /// A `SourceParams`: which items of the source an instance indexes, and how it crawls a website; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source_params: ::std::option::Option<SourceParams>,
     /// When left out, Cloudflare uses `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub summarization: ::std::option::Option<bool>,
+    /// An `AiSearchModel`: one of `"@cf/meta/llama-3.3-70b-instruct-fp8-fast"`, `"@cf/zai-org/glm-4.7-flash"`, `"@cf/meta/llama-3.1-8b-instruct-fast"`, `"@cf/meta/llama-3.1-8b-instruct-fp8"`, `"@cf/meta/llama-4-scout-17b-16e-instruct"`, `"@cf/qwen/qwen3-30b-a3b-fp8"`, `"@cf/deepseek-ai/deepseek-r1-distill-qwen-32b"`, `"@cf/moonshotai/kimi-k2-instruct"`, `"@cf/google/gemma-3-12b-it"`, `"@cf/google/gemma-4-26b-a4b-it"`, `"@cf/moonshotai/kimi-k2.5"`, `"anthropic/claude-3-7-sonnet"`, `"anthropic/claude-sonnet-4"`, `"anthropic/claude-opus-4"`, `"anthropic/claude-3-5-haiku"`, `"cerebras/qwen-3-235b-a22b-instruct"`, `"cerebras/qwen-3-235b-a22b-thinking"`, `"cerebras/llama-3.3-70b"`, `"cerebras/llama-4-maverick-17b-128e-instruct"`, `"cerebras/llama-4-scout-17b-16e-instruct"`, `"cerebras/gpt-oss-120b"`, `"google-ai-studio/gemini-2.5-flash"`, `"google-ai-studio/gemini-2.5-pro"`, `"grok/grok-4"`, `"groq/llama-3.3-70b-versatile"`, `"groq/llama-3.1-8b-instant"`, `"openai/gpt-5"`, `"openai/gpt-5-mini"`, `"openai/gpt-5-nano"`, `""`; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub summarization_model: ::std::option::Option<AiSearchModel>,
     /// One of `900`, `1800`, `3600`, `7200`, `14400`, `21600`, `43200`, `86400`. When left out, Cloudflare uses `21600`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub sync_interval: ::std::option::Option<i64>,
+    /// A string; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub system_prompt_ai_search: ::std::option::Option<::std::string::String>,
+    /// A string; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub system_prompt_index_summarization: ::std::option::Option<::std::string::String>,
+    /// A string; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub system_prompt_rewrite_query: ::std::option::Option<::std::string::String>,
+    /// A UUID.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub token_id: ::std::option::Option<::uuid::Uuid>,
 }
@@ -658,14 +732,17 @@ impl ::std::str::FromStr for AiSearchSourceType {
 /// An entry of the `boost_by` field of [`RetrievalOptions`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct BoostBy {
+    /// A `BoostByDataType`: one of `"number"`, `"datetime"`, `"text"`, `"boolean"`.
     #[serde(rename = "dataType", skip_serializing_if = "::std::option::Option::is_none")]
     pub data_type: ::std::option::Option<BoostByDataType>,
+    /// A `BoostDirection`: one of `"asc"`, `"desc"`, `"exists"`, `"not_exists"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub direction: ::std::option::Option<BoostDirection>,
+    /// A string of 1 to 64 characters.
     pub field: ::std::string::String,
 }
 impl BoostBy {
-    /// A new `BoostBy`: the required fields set (in alphabetical order), every optional field left out.
+    /// A new `BoostBy`: the required field set, every optional field left out.
     pub fn new(field: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             field: field.into(),
@@ -746,12 +823,14 @@ impl ::std::str::FromStr for BoostByDataType {
 /// An entry of the `boost_by` field of [`RetrievalOptionsRequest`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct BoostByRequest {
+    /// A `BoostDirection`: one of `"asc"`, `"desc"`, `"exists"`, `"not_exists"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub direction: ::std::option::Option<BoostDirection>,
+    /// A string of 1 to 64 characters.
     pub field: ::std::string::String,
 }
 impl BoostByRequest {
-    /// A new `BoostByRequest`: the required fields set (in alphabetical order), every optional field left out.
+    /// A new `BoostByRequest`: the required field set, every optional field left out.
     pub fn new(field: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             field: field.into(),
@@ -900,13 +979,17 @@ impl ::std::str::FromStr for CacheThreshold {
 /// An entry of the `content_selector` field of [`WebCrawlerParseOptions`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ContentSelector {
+    /// A string of 1 to 200 characters.
     pub path: ::std::string::String,
+    /// A string of 1 to 200 characters.
     pub selector: ::std::string::String,
 }
 /// An entry of the `custom_metadata` field of [`AiSearchInstance`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CustomMetadataField {
+    /// A `CustomMetadataType`: one of `"text"`, `"number"`, `"boolean"`, `"datetime"`.
     pub data_type: CustomMetadataType,
+    /// A string of 1 to 64 characters.
     pub field_name: ::std::string::String,
 }
 /// The `data_type` field of [`CustomMetadataField`].
@@ -1223,12 +1306,15 @@ impl ::std::str::FromStr for FusionMethod {
 /// The `index_method` field of [`AiSearchInstance`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct IndexMethod {
+    /// `true` or `false`.
     pub keyword: bool,
+    /// `true` or `false`.
     pub vector: bool,
 }
 /// The `indexing_options` field of [`AiSearchInstance`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct IndexingOptions {
+    /// A `KeywordTokenizer`: one of `"porter"`, `"trigram"`; defaults to `"porter"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub keyword_tokenizer: ::std::option::Option<KeywordTokenizer>,
 }
@@ -1417,11 +1503,14 @@ pub struct McpEndpoint {
 /// The `public_endpoint_params` field of [`AiSearchInstance`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct PublicEndpointParams {
+    /// A list of strings.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")]
     pub authorized_hosts: ::std::vec::Vec<::std::string::String>,
+    /// An `EndpointToggle`: the `search_endpoint` field of [`PublicEndpointParams`].
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chat_completions_endpoint: ::std::option::Option<EndpointToggle>,
+    /// A list of values: a string of 1 to 253 characters, at most 1; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// When left out, Cloudflare uses `true`.
@@ -1430,22 +1519,28 @@ pub struct PublicEndpointParams {
     /// When left out, Cloudflare uses `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+    /// A `McpEndpoint`: the `mcp` field of [`PublicEndpointParams`].
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mcp: ::std::option::Option<McpEndpoint>,
+    /// A `PublicEndpointRateLimit`: the `rate_limit` field of [`PublicEndpointParams`].
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rate_limit: ::std::option::Option<PublicEndpointRateLimit>,
+    /// An `EndpointToggle`: the `search_endpoint` field of [`PublicEndpointParams`].
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub search_endpoint: ::std::option::Option<EndpointToggle>,
 }
 /// The `rate_limit` field of [`PublicEndpointParams`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct PublicEndpointRateLimit {
+    /// A whole number from 60000 to 3600000.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub period_ms: ::std::option::Option<i64>,
+    /// A whole number of at least 1.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_integer")]
     pub requests: ::std::option::Option<i64>,
+    /// A `RateLimitTechnique`: one of `"fixed"`, `"sliding"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub technique: ::std::option::Option<RateLimitTechnique>,
 }
@@ -1570,35 +1665,43 @@ impl ::std::str::FromStr for RerankingModel {
 /// The `retrieval_options` field of [`AiSearchInstance`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct RetrievalOptions {
+    /// A list of `BoostBy` values, at most 3.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")]
     pub boost_by: ::std::vec::Vec<BoostBy>,
+    /// A `KeywordMatchMode`: one of `"and"`, `"or"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub keyword_match_mode: ::std::option::Option<KeywordMatchMode>,
 }
 /// The `retrieval_options` field of [`AiSearchInstanceCreate`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct RetrievalOptionsRequest {
+    /// A list of `BoostByRequest` values, at most 3.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")]
     pub boost_by: ::std::vec::Vec<BoostByRequest>,
+    /// A `KeywordMatchMode`: one of `"and"`, `"or"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub keyword_match_mode: ::std::option::Option<KeywordMatchMode>,
 }
 /// Which items of the source an instance indexes, and how it crawls a website.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct SourceParams {
+    /// A list of values: a string of at most 500 characters, at most 10.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")]
     pub exclude_items: ::std::vec::Vec<::std::string::String>,
+    /// A list of values: a string of at most 500 characters, at most 10.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")]
     pub include_items: ::std::vec::Vec<::std::string::String>,
+    /// A string.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
     /// When left out, Cloudflare uses `"default"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r2_jurisdiction: ::std::option::Option<::std::string::String>,
+    /// A `WebCrawlerOptions`: how an instance crawls a website: discovery, parsing and page selection; defaults to `{"parse_type":"sitemap"}`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub web_crawler: ::std::option::Option<WebCrawlerOptions>,
 }
@@ -1620,25 +1723,31 @@ pub struct WebCrawlerDiscoverOptions {
     /// When left out, Cloudflare uses `86400`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_age: ::std::option::Option<f64>,
+    /// A `DiscoverSource`: one of `"all"`, `"sitemaps"`, `"links"`; defaults to `"all"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<DiscoverSource>,
 }
 /// How an instance crawls a website: discovery, parsing and page selection.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct WebCrawlerOptions {
+    /// A `WebCrawlerDiscoverOptions`: the `discover_options` field of [`WebCrawlerOptions`].
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub discover_options: ::std::option::Option<WebCrawlerDiscoverOptions>,
+    /// A `WebCrawlerParseOptions`: the `parse_options` field of [`WebCrawlerOptions`].
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parse_options: ::std::option::Option<WebCrawlerParseOptions>,
+    /// A `WebCrawlerParseType`: one of `"sitemap"`, `"discover"`; defaults to `"sitemap"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parse_type: ::std::option::Option<WebCrawlerParseType>,
 }
 /// The `parse_options` field of [`WebCrawlerOptions`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct WebCrawlerParseOptions {
+    /// A list of `ContentSelector` values, 1 to 10 of them.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")]
     pub content_selector: ::std::vec::Vec<ContentSelector>,
+    /// A map from names to values: a string of at most 8192 characters.
     #[serde(
         default,
         skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
@@ -1651,6 +1760,7 @@ pub struct WebCrawlerParseOptions {
     /// When left out, Cloudflare uses `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub include_images: ::std::option::Option<bool>,
+    /// A list of values: a string (uri), at most 10.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")]
     pub specific_sitemaps: ::std::vec::Vec<::std::string::String>,

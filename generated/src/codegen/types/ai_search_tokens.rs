@@ -8,76 +8,113 @@ use super::*;
 /// An API token registered with AI Search: which Cloudflare API token it is (`cf_api_id`), and whether it is enabled.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct AiSearchToken {
+    /// A string.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cf_api_id: ::std::option::Option<::std::string::String>,
+    /// A date and time; set by Cloudflare, never sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// A string; set by Cloudflare, never sent; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by: ::std::option::Option<::std::string::String>,
     /// When left out, Cloudflare uses `true`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+    /// A UUID.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::uuid::Uuid>,
     /// When left out, Cloudflare uses `true`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub legacy: ::std::option::Option<bool>,
+    /// A date and time; set by Cloudflare, never sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// A string; set by Cloudflare, never sent; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_by: ::std::option::Option<::std::string::String>,
+    /// A string.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 /// An API token to register with AI Search: its id and its secret value.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AiSearchTokenCreate {
+    /// A string.
     pub cf_api_id: ::std::string::String,
+    /// A string; sent, never returned; a secret, redacted in `Debug` and `Display`.
     pub cf_api_key: ::cloudflare_tokens::Secret,
     /// When left out, Cloudflare uses `true`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub legacy: ::std::option::Option<bool>,
+    /// A string.
+    pub name: ::std::string::String,
+}
+/// The required fields of a [`AiSearchTokenCreate`], by name: two of them have the same type, so they are not taken by position, where a swap would compile.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AiSearchTokenCreateRequired {
+    /// A string.
+    pub cf_api_id: ::std::string::String,
+    /// A string; sent, never returned; a secret, redacted in `Debug` and `Display`.
+    pub cf_api_key: ::cloudflare_tokens::Secret,
+    /// A string.
     pub name: ::std::string::String,
 }
 impl AiSearchTokenCreate {
-    /// A new `AiSearchTokenCreate`: the required fields set (in alphabetical order), every optional field left out.
-    pub fn new(
-        cf_api_id: impl ::std::convert::Into<::std::string::String>,
-        cf_api_key: impl ::std::convert::Into<::cloudflare_tokens::Secret>,
-        name: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    /// A new `AiSearchTokenCreate`: the required fields set, by name, every optional field left out.
+    pub fn new(required: AiSearchTokenCreateRequired) -> Self {
+        let AiSearchTokenCreateRequired { cf_api_id, cf_api_key, name } = required;
         Self {
-            cf_api_id: cf_api_id.into(),
-            cf_api_key: cf_api_key.into(),
-            name: name.into(),
+            cf_api_id,
+            cf_api_key,
+            name,
             legacy: ::std::default::Default::default(),
         }
+    }
+}
+impl ::std::convert::From<AiSearchTokenCreateRequired> for AiSearchTokenCreate {
+    fn from(required: AiSearchTokenCreateRequired) -> Self {
+        Self::new(required)
     }
 }
 /// The new name and credentials of a registered AI Search token.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AiSearchTokenUpdate {
+    /// A string.
     pub cf_api_id: ::std::string::String,
+    /// A string; sent, never returned; a secret, redacted in `Debug` and `Display`.
     pub cf_api_key: ::cloudflare_tokens::Secret,
     /// When left out, Cloudflare uses `true`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub legacy: ::std::option::Option<bool>,
+    /// A string.
+    pub name: ::std::string::String,
+}
+/// The required fields of a [`AiSearchTokenUpdate`], by name: two of them have the same type, so they are not taken by position, where a swap would compile.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AiSearchTokenUpdateRequired {
+    /// A string.
+    pub cf_api_id: ::std::string::String,
+    /// A string; sent, never returned; a secret, redacted in `Debug` and `Display`.
+    pub cf_api_key: ::cloudflare_tokens::Secret,
+    /// A string.
     pub name: ::std::string::String,
 }
 impl AiSearchTokenUpdate {
-    /// A new `AiSearchTokenUpdate`: the required fields set (in alphabetical order), every optional field left out.
-    pub fn new(
-        cf_api_id: impl ::std::convert::Into<::std::string::String>,
-        cf_api_key: impl ::std::convert::Into<::cloudflare_tokens::Secret>,
-        name: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    /// A new `AiSearchTokenUpdate`: the required fields set, by name, every optional field left out.
+    pub fn new(required: AiSearchTokenUpdateRequired) -> Self {
+        let AiSearchTokenUpdateRequired { cf_api_id, cf_api_key, name } = required;
         Self {
-            cf_api_id: cf_api_id.into(),
-            cf_api_key: cf_api_key.into(),
-            name: name.into(),
+            cf_api_id,
+            cf_api_key,
+            name,
             legacy: ::std::default::Default::default(),
         }
+    }
+}
+impl ::std::convert::From<AiSearchTokenUpdateRequired> for AiSearchTokenUpdate {
+    fn from(required: AiSearchTokenUpdateRequired) -> Self {
+        Self::new(required)
     }
 }

@@ -8,18 +8,23 @@ use super::*;
 /// The id of a deleted API token.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DeletedUserToken {
+    /// A string of exactly 32 characters; may be `null`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
 /// A named set of permissions that token policies can grant, and the scopes it applies to.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct PermissionGroup {
+    /// A `PermissionGroupCategory`: one of `"developer_platform"`, `"ai_and_machine_learning"`, `"dns_and_zones"`, `"app_security"`, `"rules_and_configuration"`, `"cloudflare_one_and_zero_trust"`, `"analytics_and_logs"`, `"network_services"`, `"media"`, `"email_and_messaging"`, `"cache_and_performance"`, `"account_and_billing"`, `"other"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<PermissionGroupCategory>,
+    /// A string.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// A string.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// A list of `PermissionGroupScope` values.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")]
     pub scopes: ::std::vec::Vec<PermissionGroupScope>,
@@ -269,14 +274,17 @@ impl ::std::str::FromStr for PolicyEffect {
 /// A permission group named in a token policy, by id.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct PolicyPermissionGroup {
+    /// A string.
     pub id: ::std::string::String,
+    /// A `PolicyPermissionGroupMeta`: the `meta` field of [`PolicyPermissionGroup`].
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<PolicyPermissionGroupMeta>,
+    /// A string; set by Cloudflare, never sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 impl PolicyPermissionGroup {
-    /// A new `PolicyPermissionGroup`: the required fields set (in alphabetical order), every optional field left out.
+    /// A new `PolicyPermissionGroup`: the required field set, every optional field left out.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             id: id.into(),
@@ -288,8 +296,10 @@ impl PolicyPermissionGroup {
 /// The `meta` field of [`PolicyPermissionGroup`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct PolicyPermissionGroupMeta {
+    /// A string.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
+    /// A string.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
@@ -312,15 +322,18 @@ impl ::std::convert::From<
 /// Conditions under which a token may be used.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct TokenCondition {
+    /// A `TokenConditionRequestIp`: client IP ranges (CIDR) a token may, or may not, be used from.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_ip: ::std::option::Option<TokenConditionRequestIp>,
 }
 /// Client IP ranges (CIDR) a token may, or may not, be used from.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct TokenConditionRequestIp {
+    /// A list of strings.
     #[serde(rename = "in", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")]
     pub in_: ::std::vec::Vec<::std::string::String>,
+    /// A list of strings.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")]
     pub not_in: ::std::vec::Vec<::std::string::String>,
@@ -328,17 +341,21 @@ pub struct TokenConditionRequestIp {
 /// One policy of an API token: an effect (allow or deny), the permission groups it grants, and the resources it covers.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct TokenPolicy {
+    /// A `PolicyEffect`: one of `"allow"`, `"deny"`.
     pub effect: PolicyEffect,
+    /// A string; set by Cloudflare, never sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// A list of `PolicyPermissionGroup` values.
     pub permission_groups: ::std::vec::Vec<PolicyPermissionGroup>,
+    /// A map from names to `PolicyResourceValue` values.
     pub resources: ::std::collections::BTreeMap<
         ::std::string::String,
         PolicyResourceValue,
     >,
 }
 impl TokenPolicy {
-    /// A new `TokenPolicy`: the required fields set (in alphabetical order), every optional field left out.
+    /// A new `TokenPolicy`: the required fields set (each of a type of its own, so no two can be swapped), every optional field left out.
     pub fn new(
         effect: PolicyEffect,
         permission_groups: ::std::vec::Vec<PolicyPermissionGroup>,
@@ -422,18 +439,22 @@ impl ::std::str::FromStr for TokenStatus {
 /// What Cloudflare knows of the token a request was made with.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct TokenVerification {
+    /// A date and time.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// A string of at most 32 characters; set by Cloudflare, never sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// A date and time.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// A `TokenStatus`: one of `"active"`, `"disabled"`, `"expired"`.
     pub status: TokenStatus,
 }
 impl TokenVerification {
-    /// A new `TokenVerification`: the required fields set (in alphabetical order), every optional field left out.
+    /// A new `TokenVerification`: the required field set, every optional field left out.
     pub fn new(status: TokenStatus) -> Self {
         Self {
             status,
@@ -446,49 +467,64 @@ impl TokenVerification {
 /// An API token as listed or fetched: its name, policies, conditions, status and validity window. Never its secret value.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct UserToken {
+    /// A `TokenCondition`: conditions under which a token may be used.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<TokenCondition>,
+    /// A date and time.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// A string of at most 32 characters; set by Cloudflare, never sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// A date and time; set by Cloudflare, never sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub issued_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// A date and time; set by Cloudflare, never sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub last_used_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// A date and time; set by Cloudflare, never sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub modified_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// A string of at most 120 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// A date and time.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// A list of `TokenPolicy` values.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")]
     pub policies: ::std::vec::Vec<TokenPolicy>,
+    /// A `TokenStatus`: one of `"active"`, `"disabled"`, `"expired"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<TokenStatus>,
 }
 /// What a new API token is called, what its policies allow, and when and from where it may be used.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UserTokenCreate {
+    /// A `TokenCondition`: conditions under which a token may be used.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<TokenCondition>,
+    /// A date and time.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// A string of at most 120 characters.
     pub name: ::std::string::String,
+    /// A date and time.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// A list of `TokenPolicy` values.
     pub policies: ::std::vec::Vec<TokenPolicy>,
 }
 impl UserTokenCreate {
-    /// A new `UserTokenCreate`: the required fields set (in alphabetical order), every optional field left out.
+    /// A new `UserTokenCreate`: the required fields set (each of a type of its own, so no two can be swapped), every optional field left out.
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,
         policies: ::std::vec::Vec<TokenPolicy>,
@@ -508,32 +544,42 @@ pub struct UserTokenRoll {}
 /// The complete new state of an API token: name and policies are required.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct UserTokenUpdate {
+    /// A `TokenCondition`: conditions under which a token may be used.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<TokenCondition>,
+    /// A date and time.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// A string of at most 32 characters; set by Cloudflare, never sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// A date and time; set by Cloudflare, never sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub issued_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// A date and time; set by Cloudflare, never sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub last_used_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// A date and time; set by Cloudflare, never sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub modified_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// A string of at most 120 characters.
     pub name: ::std::string::String,
+    /// A date and time.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// A list of `TokenPolicy` values.
     pub policies: ::std::vec::Vec<TokenPolicy>,
+    /// A `TokenStatus`: one of `"active"`, `"disabled"`, `"expired"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<TokenStatus>,
 }
 impl UserTokenUpdate {
-    /// A new `UserTokenUpdate`: the required fields set (in alphabetical order), every optional field left out.
+    /// A new `UserTokenUpdate`: the required fields set (each of a type of its own, so no two can be swapped), every optional field left out.
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,
         policies: ::std::vec::Vec<TokenPolicy>,
@@ -555,32 +601,43 @@ impl UserTokenUpdate {
 /// A newly created API token, with the secret value that authenticates requests. The value is shown once.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct UserTokenWithValue {
+    /// A `TokenCondition`: conditions under which a token may be used.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<TokenCondition>,
+    /// A date and time.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// A string of at most 32 characters; set by Cloudflare, never sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// A date and time; set by Cloudflare, never sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub issued_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// A date and time; set by Cloudflare, never sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub last_used_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// A date and time; set by Cloudflare, never sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub modified_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// A string of at most 120 characters.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// A date and time.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "crate::runtime::tolerant::option_date_time")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    /// A list of `TokenPolicy` values.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     #[serde(deserialize_with = "crate::runtime::tolerant::null_as_default")]
     pub policies: ::std::vec::Vec<TokenPolicy>,
+    /// A `TokenStatus`: one of `"active"`, `"disabled"`, `"expired"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<TokenStatus>,
+    /// A string of 40 to 80 characters; set by Cloudflare, never sent; a secret, redacted in `Debug` and `Display`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::cloudflare_tokens::Secret>,
 }

@@ -125,12 +125,14 @@ pub(super) async fn find_instance(
     }
 }
 
-/// The registration an instance uses, if it names one by a UUID.
-pub(super) fn instance_registration(instance: &types::AiSearchInstance) -> Option<Uuid> {
+/// Whether `instance` uses the registration `id`. The instance's `token_id` is text (lists
+/// answer any string); a registration's id is a UUID, so the two are compared as UUIDs, in any
+/// of the forms a UUID is written in. A `token_id` that is not a UUID names no registration.
+pub(super) fn uses_registration(instance: &types::AiSearchInstance, id: Uuid) -> bool {
     instance
         .token_id
-        .as_ref()
-        .and_then(|id| id.to_string().parse().ok())
+        .as_deref()
+        .is_some_and(|token_id| Uuid::parse_str(token_id).is_ok_and(|named| named == id))
 }
 
 /// The registration of the setup: of its name, the one the instance uses if it does, else the
@@ -141,13 +143,12 @@ pub(super) fn setup_registration(
 ) -> Option<(Uuid, types::AiSearchToken)> {
     let ours = |r: &&types::AiSearchToken| r.name.as_deref() == Some(setup.token_name.as_str());
     let with_id = |r: &types::AiSearchToken| r.id.map(|id| (id, r.clone()));
-    let used = found.instance.as_ref().and_then(instance_registration);
-    let used = used.and_then(|used| {
+    let used = found.instance.as_ref().and_then(|instance| {
         found
             .registrations
             .iter()
             .filter(ours)
-            .find(|r| r.id == Some(used))
+            .find(|r| r.id.is_some_and(|id| uses_registration(instance, id)))
     });
     used.or_else(|| {
         found
@@ -225,6 +226,8 @@ pub(super) fn user_token_body(setup: &AiSearchSetup, group_id: &str) -> types::U
     types::UserTokenCreate::new(setup.token_name.clone(), vec![policy])
 }
 
+/// The instance to create, using `registration`: an id, not an `Option`, so an instance can
+/// never be created without a registration.
 pub(super) fn instance_body(
     setup: &AiSearchSetup,
     registration: Uuid,

@@ -129,8 +129,10 @@ impl fmt::Display for SetupError {
 }
 
 impl std::error::Error for SetupError {
+    /// The cause of [`error`](Self::error): its `Display` is part of this one's already, so a
+    /// report that walks the chain shows each cause once.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.error)
+        std::error::Error::source(&self.error)
     }
 }
 
@@ -348,7 +350,7 @@ impl<F: FnMut(&Event)> Run<'_, F> {
         loop {
             let error = match self.client.user_tokens_create(&body).await {
                 Ok(created) => {
-                    let status = created.status();
+                    let status = created.http_status();
                     let created = created.into_result();
                     match (created.id, created.value) {
                         (Some(id), Some(value)) if !value.is_empty() => {
@@ -433,11 +435,11 @@ impl<F: FnMut(&Event)> Run<'_, F> {
     async fn register(&mut self, minted: &MintedToken) -> Outcome<Uuid> {
         let setup = self.setup;
         self.event(Event::Started(Step::RegisterToken));
-        let body = types::AiSearchTokenCreate::new(
-            minted.id.clone(),
-            minted.value.clone(),
-            setup.token_name.clone(),
-        );
+        let body = types::AiSearchTokenCreate::new(types::AiSearchTokenCreateRequired {
+            cf_api_id: minted.id.clone(),
+            cf_api_key: minted.value.clone(),
+            name: setup.token_name.clone(),
+        });
         let mut again = false;
         loop {
             let error = match self
@@ -446,7 +448,7 @@ impl<F: FnMut(&Event)> Run<'_, F> {
                 .await
             {
                 Ok(registration) => {
-                    let status = registration.status();
+                    let status = registration.http_status();
                     if let Some(id) = registration.into_result().id {
                         self.event(Event::TokenRegistered {
                             ai_search_token_id: id,
@@ -489,11 +491,11 @@ impl<F: FnMut(&Event)> Run<'_, F> {
     async fn repair(&mut self, id: Uuid, minted: &MintedToken) -> Outcome<()> {
         let setup = self.setup;
         self.event(Event::Started(Step::RepairRegistration));
-        let body = types::AiSearchTokenUpdate::new(
-            minted.id.clone(),
-            minted.value.clone(),
-            setup.token_name.clone(),
-        );
+        let body = types::AiSearchTokenUpdate::new(types::AiSearchTokenUpdateRequired {
+            cf_api_id: minted.id.clone(),
+            cf_api_key: minted.value.clone(),
+            name: setup.token_name.clone(),
+        });
         match self
             .client
             .ai_search_tokens_update(&setup.account_id, &id, &body)

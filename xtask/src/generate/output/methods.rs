@@ -25,7 +25,7 @@ pub fn emit(input: &Input<'_>, files: &mut Files) -> Result<()> {
             .iter()
             .filter(|o| &o.area == area)
             .collect();
-        let tokens = facade::area(&operations, &input.parts.methods)?;
+        let tokens = facade::area(&operations, &input.parts.methods, input.spec)?;
         files.emit(
             &format!("methods/{area}.rs"),
             &input.area_doc(area),

@@ -19,12 +19,13 @@ pub fn emit(input: &Input<'_>, files: &mut Files) -> Result<()> {
         },
     )?;
     for area in areas {
-        let items = input
+        let mut items = input
             .parts
             .types_by_area
             .get(area)
             .cloned()
             .unwrap_or_default();
+        crate::generate::docs::document_fields(&mut items, input.spec);
         files.emit(
             &format!("types/{area}.rs"),
             &input.area_doc(area),
