@@ -150,11 +150,11 @@ async fn call(client: &Client, id: &str, args: &Arguments) -> Result<(), Error> 
             .await
             .map(drop),
         "access_service_tokens_delete" => client
-            .access_service_tokens_delete(args.scope(), &a("service_token_id"))
+            .access_service_tokens_delete(args.scope(), a("service_token_id"))
             .await
             .map(drop),
         "access_service_tokens_get" => client
-            .access_service_tokens_get(args.scope(), &a("service_token_id"))
+            .access_service_tokens_get(args.scope(), a("service_token_id"))
             .await
             .map(drop),
         "access_service_tokens_list" => client
@@ -162,13 +162,13 @@ async fn call(client: &Client, id: &str, args: &Arguments) -> Result<(), Error> 
             .await
             .map(drop),
         "access_service_tokens_refresh" => client
-            .access_service_tokens_refresh(&a("account_id"), &a("service_token_id"))
+            .access_service_tokens_refresh(a("account_id"), a("service_token_id"))
             .await
             .map(drop),
         "access_service_tokens_rotate" => client
             .access_service_tokens_rotate(
-                &a("account_id"),
-                &a("service_token_id"),
+                a("account_id"),
+                a("service_token_id"),
                 &types::ServiceTokenRotate::default(),
             )
             .await
@@ -176,38 +176,38 @@ async fn call(client: &Client, id: &str, args: &Arguments) -> Result<(), Error> 
         "access_service_tokens_update" => client
             .access_service_tokens_update(
                 args.scope(),
-                &a("service_token_id"),
+                a("service_token_id"),
                 &types::ServiceTokenUpdate::default(),
             )
             .await
             .map(drop),
         "ai_search_instances_create" => client
-            .ai_search_instances_create(&a("account_id"), &types::AiSearchInstanceCreate::new("i"))
+            .ai_search_instances_create(a("account_id"), &types::AiSearchInstanceCreate::new("i"))
             .await
             .map(drop),
         "ai_search_instances_delete" => client
-            .ai_search_instances_delete(&a("account_id"), &a("id"))
+            .ai_search_instances_delete(a("account_id"), a("id"))
             .await
             .map(drop),
         "ai_search_instances_get" => client
-            .ai_search_instances_get(&a("account_id"), &a("id"))
+            .ai_search_instances_get(a("account_id"), a("id"))
             .await
             .map(drop),
         "ai_search_instances_list" => client
-            .ai_search_instances_list(&a("account_id"), &AiSearchInstancesListQuery::default())
+            .ai_search_instances_list(a("account_id"), &AiSearchInstancesListQuery::default())
             .await
             .map(drop),
         "ai_search_instances_update" => client
             .ai_search_instances_update(
-                &a("account_id"),
-                &a("id"),
+                a("account_id"),
+                a("id"),
                 &types::AiSearchInstanceUpdate::default(),
             )
             .await
             .map(drop),
         "ai_search_tokens_create" => client
             .ai_search_tokens_create(
-                &a("account_id"),
+                a("account_id"),
                 &types::AiSearchTokenCreate::new(types::AiSearchTokenCreateRequired {
                     cf_api_id: "i".into(),
                     cf_api_key: cloudflare_tokens::Secret::new("k"),
@@ -217,20 +217,20 @@ async fn call(client: &Client, id: &str, args: &Arguments) -> Result<(), Error> 
             .await
             .map(drop),
         "ai_search_tokens_delete" => client
-            .ai_search_tokens_delete(&a("account_id"), &args.uuid("id"))
+            .ai_search_tokens_delete(a("account_id"), &args.uuid("id"))
             .await
             .map(drop),
         "ai_search_tokens_get" => client
-            .ai_search_tokens_get(&a("account_id"), &args.uuid("id"))
+            .ai_search_tokens_get(a("account_id"), &args.uuid("id"))
             .await
             .map(drop),
         "ai_search_tokens_list" => client
-            .ai_search_tokens_list(&a("account_id"), &AiSearchTokensListQuery::default())
+            .ai_search_tokens_list(a("account_id"), &AiSearchTokensListQuery::default())
             .await
             .map(drop),
         "ai_search_tokens_update" => client
             .ai_search_tokens_update(
-                &a("account_id"),
+                a("account_id"),
                 &args.uuid("id"),
                 &types::AiSearchTokenUpdate::new(types::AiSearchTokenUpdateRequired {
                     cf_api_id: "i".into(),
@@ -240,12 +240,12 @@ async fn call(client: &Client, id: &str, args: &Arguments) -> Result<(), Error> 
             )
             .await
             .map(drop),
-        "user_tokens_delete" => client.user_tokens_delete(&a("token_id")).await.map(drop),
-        "user_tokens_get" => client.user_tokens_get(&a("token_id")).await.map(drop),
-        "user_tokens_roll" => client.user_tokens_roll(&a("token_id")).await.map(drop),
+        "user_tokens_delete" => client.user_tokens_delete(a("token_id")).await.map(drop),
+        "user_tokens_get" => client.user_tokens_get(a("token_id")).await.map(drop),
+        "user_tokens_roll" => client.user_tokens_roll(a("token_id")).await.map(drop),
         "user_tokens_update" => client
             .user_tokens_update(
-                &a("token_id"),
+                a("token_id"),
                 &types::UserTokenUpdate::new("n", vec![policy()]),
             )
             .await

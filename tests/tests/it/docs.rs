@@ -1,8 +1,6 @@
 //! Every field of every generated model, and every field of every query struct, has a doc
 //! line: the spec's words where it has some, else the facts of its schema as a sentence.
 
-use std::path::Path;
-
 fn has_doc(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| a.path().is_ident("doc"))
 }
@@ -20,12 +18,12 @@ fn fields(dir: &str) -> Vec<(String, String, Option<String>)> {
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         let file = syn::parse_file(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        collect(&file.items, &path, &mut out);
+        collect(&file.items, &mut out);
     }
     out
 }
 
-fn collect(items: &[syn::Item], path: &Path, out: &mut Vec<(String, String, Option<String>)>) {
+fn collect(items: &[syn::Item], out: &mut Vec<(String, String, Option<String>)>) {
     for item in items {
         match item {
             syn::Item::Struct(s) if matches!(s.vis, syn::Visibility::Public(_)) => {
@@ -43,7 +41,7 @@ fn collect(items: &[syn::Item], path: &Path, out: &mut Vec<(String, String, Opti
             }
             syn::Item::Mod(m) => {
                 if let Some((_, inner)) = &m.content {
-                    collect(inner, path, out);
+                    collect(inner, out);
                 }
             }
             _ => {}
