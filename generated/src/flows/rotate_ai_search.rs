@@ -133,12 +133,10 @@ pub async fn rotate_ai_search_token(
             ..p.clone()
         })
         .collect();
-    let body = types::UserTokenCreate {
-        condition: old.condition.clone(),
-        expires_on: None,
-        not_before: None,
-        ..types::UserTokenCreate::new(old.name.clone().unwrap_or_else(|| name.clone()), policies)
-    };
+    // The same name, policies and conditions; no validity window (the old one's may be ending).
+    let mut body =
+        types::UserTokenCreate::new(old.name.clone().unwrap_or_else(|| name.clone()), policies);
+    body.condition = old.condition.clone();
     let created = target::create_token(client, account_id, owner, &body)
         .await
         .map_err(|e| {
