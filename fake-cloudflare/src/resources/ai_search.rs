@@ -138,15 +138,19 @@ impl Indexing {
     }
 
     fn job_view(&self) -> Value {
-        json!({
+        let mut view = json!({
             "id": self.job_id,
             "source": "user",
             "description": "first indexing run",
             "started_at": timestamp(self.started_at),
             "last_seen_at": timestamp(self.ended_at.unwrap_or(self.started_at)),
-            "ended_at": self.ended_at.map(timestamp),
-            "end_reason": self.ended_at.map(|_| "completed"),
-        })
+        });
+        // Left out until the job ends: the spec's strings are not nullable.
+        if let Some(ended) = self.ended_at {
+            view["ended_at"] = json!(timestamp(ended));
+            view["end_reason"] = json!("completed");
+        }
+        view
     }
 }
 
@@ -601,7 +605,8 @@ impl AiSearch {
         };
         let view = namespace.view();
         self.namespaces.push(namespace);
-        Ok(Reply::ok(view))
+        // The spec documents 201 for this create.
+        Ok(Reply::created(view))
     }
 
     pub fn get_namespace(&self, call: &Call) -> Result<Reply, ApiError> {
@@ -645,10 +650,13 @@ impl AiSearch {
             .filter(|inst| &inst.account == account && inst.namespace() == name)
             .map(Instance::id)
             .collect();
+        // The spec documents 400 (not 409) as the refusal of a namespace that is not empty.
         if !inside.is_empty() {
-            return Err(ApiError::conflict(format!(
-                "the namespace still holds instances {inside:?}"
-            )));
+            return Err(ApiError::new(
+                400,
+                1009,
+                format!("the namespace still holds instances {inside:?}"),
+            ));
         }
         self.namespaces.remove(i);
         Ok(Reply::ok(json!({})))

@@ -119,7 +119,7 @@ async fn namespaces_hold_instances() {
     let created = api
         .post(&ns(""), json!({ "name": "docs", "description": "guides" }))
         .await;
-    assert_eq!(created.status, 200, "{}", created.text);
+    assert_eq!(created.status, 201, "{}", created.text);
     assert_eq!(created.result()["description"], "guides");
     assert_error(
         &api.post(&ns(""), json!({ "name": "docs" })).await,
@@ -144,7 +144,7 @@ async fn namespaces_hold_instances() {
     assert_error(&api.get(&ns("/default/instances/guide")).await, 404, 7003);
 
     // A namespace with an instance in it is not deleted.
-    assert_error(&api.delete(&ns("/docs")).await, 409, 1009);
+    assert_error(&api.delete(&ns("/docs")).await, 400, 1009);
     assert_eq!(api.delete(&ns("/docs/instances/guide")).await.status, 200);
     assert_eq!(api.delete(&ns("/docs")).await.status, 200);
     assert_error(&api.get(&ns("/docs")).await, 404, 7003);
