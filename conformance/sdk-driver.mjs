@@ -217,10 +217,97 @@ async function access(auth, scope) {
   await call('access_service_tokens_get', auth, () => cf.zeroTrust.access.serviceTokens.get(created.id, where), 404);
 }
 
+// The journey beyond the first setup: account-owned tokens (API tokens only), an R2 bucket, a
+// namespace with an instance in it, its indexing (jobs, stats) and search, flat and namespaced.
+async function journey(auth, { policies }) {
+  const cf = clients[auth];
+  const acct = { account_id: accountId };
+  if (auth === 'token') {
+    const groups = await call('account_permission_groups_list', auth, () =>
+      all(cf.accounts.tokens.permissionGroups.list({ ...acct, name: 'AI Search Index Engine' })),
+    );
+    check(groups.length === 1, 'the account permission group is found by name');
+    const created = await call('account_tokens_create', auth, () =>
+      cf.accounts.tokens.create({ ...acct, name: 'sdk-account', policies }),
+    );
+    check(typeof created.value === 'string', 'the account token value is shown once');
+    const listed = await call('account_tokens_list', auth, () => all(cf.accounts.tokens.list({ ...acct, per_page: 5 })));
+    check(listed.some((t) => t.id === created.id), 'the account token is listed');
+    await call('account_tokens_get', auth, () => cf.accounts.tokens.get(created.id, acct));
+    await call('account_tokens_update', auth, () =>
+      cf.accounts.tokens.update(created.id, { ...acct, name: 'sdk-account-renamed', policies }),
+    );
+    // The SDK's `accounts.tokens.value.update` sends no body, which upstream requires (an empty
+    // object, as for user tokens): the request is sent through the SDK's own client instead.
+    const rolled = await call('account_tokens_roll', auth, () =>
+      cf.put(`/accounts/${accountId}/tokens/${created.id}/value`, { body: {} }).then((r) => r.result),
+    );
+    const own = make({ apiToken: rolled });
+    const verified = await call('account_tokens_verify', auth, () => own.accounts.tokens.verify(acct));
+    check(verified.id === created.id, 'verify names the account token');
+    await call('account_tokens_delete', auth, () => cf.accounts.tokens.delete(created.id, acct));
+    await call('account_tokens_get', auth, () => cf.accounts.tokens.get(created.id, acct), 404);
+  }
+
+  // R2 takes API tokens only.
+  if (auth === 'token') {
+    const bucket = 'sdk-bucket';
+    await call('r2_buckets_get', auth, () => cf.r2.buckets.get(bucket, acct), 404);
+    const made = await call('r2_buckets_create', auth, () => cf.r2.buckets.create({ ...acct, name: bucket }));
+    check(made.name === bucket, 'the bucket is created');
+    await call('r2_buckets_get', auth, () => cf.r2.buckets.get(bucket, acct));
+  }
+
+  const name = `sdk-ns-${auth}`;
+  await call('ai_search_namespaces_get', auth, () => cf.aiSearch.namespaces.read(name, acct), 404);
+  await call('ai_search_namespaces_create', auth, () => cf.aiSearch.namespaces.create({ ...acct, name }));
+  const namespaces = await call('ai_search_namespaces_list', auth, () => all(cf.aiSearch.namespaces.list(acct)));
+  check(namespaces.some((n) => n.name === name), 'the namespace is listed');
+  await call('ai_search_namespaces_update', auth, () =>
+    cf.aiSearch.namespaces.update(name, { ...acct, description: 'guides' }),
+  );
+  const ns = { ...acct, name };
+  const id = `sdk-ns-instance-${auth}`;
+  await call('ai_search_namespace_instances_create', auth, () =>
+    cf.aiSearch.namespaces.instances.create(name, { ...acct, id, type: 'web-crawler', source: 'example.com' }),
+  );
+  const inside = await call('ai_search_namespace_instances_list', auth, () =>
+    all(cf.aiSearch.namespaces.instances.list(name, acct)),
+  );
+  check(inside.some((i) => i.id === id), 'the instance is listed in its namespace');
+  await call('ai_search_namespace_instances_get', auth, () => cf.aiSearch.namespaces.instances.read(id, ns));
+  await call('ai_search_namespace_instances_update', auth, () =>
+    cf.aiSearch.namespaces.instances.update(id, { ...ns, paused: false }),
+  );
+  await call('ai_search_namespace_stats', auth, () => cf.aiSearch.namespaces.instances.stats(id, ns));
+  const jobs = await call('ai_search_namespace_jobs_list', auth, () =>
+    all(cf.aiSearch.namespaces.instances.jobs.list(id, ns)),
+  );
+  check(jobs.length === 1, 'the instance has its first indexing job');
+  await call('ai_search_namespace_jobs_get', auth, () =>
+    cf.aiSearch.namespaces.instances.jobs.get(jobs[0].id, { ...ns, id }),
+  );
+  await call('ai_search_namespace_search', auth, () =>
+    cf.aiSearch.namespaces.instances.search(id, { ...ns, query: 'how do I set up' }),
+  );
+  // The flat (deprecated) paths reach the same instance.
+  await call('ai_search_stats', auth, () => cf.aiSearch.instances.stats(id, acct));
+  const flat = await call('ai_search_jobs_list', auth, () => all(cf.aiSearch.instances.jobs.list(id, acct)));
+  await call('ai_search_jobs_get', auth, () => cf.aiSearch.instances.jobs.get(flat[0].id, { ...acct, id }));
+  const found = await call('ai_search_search', auth, () =>
+    cf.aiSearch.instances.search(id, { ...acct, query: 'how do I set up' }),
+  );
+  check(Array.isArray(found.chunks), 'a search answers chunks');
+  await call('ai_search_namespaces_delete', auth, () => cf.aiSearch.namespaces.delete(name, acct), 400);
+  await call('ai_search_namespace_instances_delete', auth, () => cf.aiSearch.namespaces.instances.delete(id, ns));
+  await call('ai_search_namespaces_delete', auth, () => cf.aiSearch.namespaces.delete(name, acct));
+}
+
 async function main() {
   const shared = await userTokens();
   for (const auth of ['token', 'key']) {
     await aiSearch(auth, shared);
+    await journey(auth, shared);
     for (const scope of ['account', 'zone']) await access(auth, scope);
   }
   // Credentials the fake does not know.

@@ -77,6 +77,86 @@ pub enum AiSearchCommand {
     /// The AI Search instances of the account
     #[command(subcommand)]
     Instances(InstancesCommand),
+    /// The AI Search namespaces of the account: named groups of instances
+    #[command(subcommand)]
+    Namespaces(NamespacesCommand),
+    /// Query an instance's index and print the best matching chunks
+    Search(SearchArgs),
+    /// The indexing runs of an instance
+    #[command(subcommand)]
+    Jobs(JobsCommand),
+    /// How many of an instance's items are indexed, queued, running, failed or skipped
+    Stats {
+        /// The instance's id
+        id: String,
+        #[command(flatten)]
+        namespace: NamespaceArg,
+    },
+}
+
+/// `--namespace`, for the instance commands.
+#[derive(Debug, Args)]
+pub struct NamespaceArg {
+    /// The instance's namespace (without it: the flat paths of Cloudflare's guide)
+    #[arg(long, value_name = "NS")]
+    pub namespace: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The instance's id
+    pub id: String,
+    /// What to look for
+    pub query: String,
+    #[command(flatten)]
+    pub namespace: NamespaceArg,
+    /// At most this many chunks, 1 to 50 [Cloudflare's default: 10]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=50))]
+    pub max_results: Option<u32>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// List an instance's indexing runs
+    List {
+        /// The instance's id
+        id: String,
+        #[command(flatten)]
+        namespace: NamespaceArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NamespacesCommand {
+    /// List every namespace
+    List,
+    /// Show one namespace
+    Get {
+        /// The namespace's name
+        name: String,
+    },
+    /// Create a namespace
+    Create {
+        /// The namespace's name
+        name: String,
+        /// What it is for
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// Delete a namespace (it must hold no instances)
+    Delete {
+        /// The namespace's name
+        name: String,
+    },
+}
+
+/// Who owns the API token the setup mints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TokenOwnerArg {
+    /// The user the credentials belong to
+    User,
+    /// The account: the token outlives any one user
+    Account,
 }
 
 #[derive(Debug, Args)]
@@ -100,6 +180,22 @@ pub struct SetupArgs {
     /// Write the minted API token's value to this new file (mode 0600) instead of printing it
     #[arg(long, value_name = "PATH")]
     pub secret_file: Option<PathBuf>,
+    /// Put the instance in this namespace, creating it if missing
+    #[arg(long, value_name = "NS")]
+    pub namespace: Option<String>,
+    /// Who owns the minted API token
+    #[arg(long, value_enum, value_name = "OWNER", default_value = "user")]
+    pub token_owner: TokenOwnerArg,
+    /// Create the R2 bucket if it does not exist (otherwise a missing bucket stops the setup
+    /// before anything is changed)
+    #[arg(long, requires = "r2_bucket")]
+    pub create_bucket: bool,
+    /// Follow the first indexing run until nothing is queued or running
+    #[arg(long)]
+    pub wait: bool,
+    /// How long --wait waits before giving up, like 10m (the instance stays) [default: 30m]
+    #[arg(long, value_name = "DURATION", requires = "wait", value_parser = parse_timeout)]
+    pub wait_timeout: Option<Duration>,
 }
 
 /// Where the instance's content comes from: exactly one of the two.
@@ -118,6 +214,16 @@ pub struct SourceArgs {
 pub enum AiSearchTokensCommand {
     /// List every registered token
     List,
+    /// Renew the API token behind a registration without downtime: mint a new one with the same
+    /// policies, point the registration at it, then delete the old one
+    Rotate {
+        /// The registration's id (a UUID)
+        #[arg(value_parser = parse_uuid)]
+        id: Uuid,
+        /// Print the new API token's value (it cannot be read again later)
+        #[arg(long)]
+        show_secret: bool,
+    },
     /// Show one registered token
     Get {
         /// The registration's id (a UUID)
@@ -135,16 +241,23 @@ pub enum AiSearchTokensCommand {
 #[derive(Debug, Subcommand)]
 pub enum InstancesCommand {
     /// List every instance
-    List,
+    List {
+        #[command(flatten)]
+        namespace: NamespaceArg,
+    },
     /// Show one instance
     Get {
         /// The instance's id
         id: String,
+        #[command(flatten)]
+        namespace: NamespaceArg,
     },
     /// Delete an instance and its index
     Delete {
         /// The instance's id
         id: String,
+        #[command(flatten)]
+        namespace: NamespaceArg,
     },
 }
 

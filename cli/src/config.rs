@@ -35,6 +35,8 @@ pub struct Context<'a> {
     pub out: &'a mut dyn Write,
     /// Progress, warnings and errors.
     pub err: &'a mut dyn Write,
+    /// Whether stderr is a terminal (progress bars instead of lines).
+    terminal: bool,
 }
 
 impl<'a> Context<'a> {
@@ -49,7 +51,19 @@ impl<'a> Context<'a> {
             env,
             out,
             err,
+            terminal: false,
         }
+    }
+
+    /// The same, for a stderr that is a terminal (or not).
+    pub fn on_terminal(mut self, terminal: bool) -> Self {
+        self.terminal = terminal;
+        self
+    }
+
+    /// Whether stderr is a terminal.
+    pub fn terminal(&self) -> bool {
+        self.terminal
     }
 
     /// Whether the results go out as JSON.

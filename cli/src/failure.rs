@@ -3,7 +3,7 @@
 use std::fmt::Display;
 use std::io::{self, Write};
 
-use cloudflare_tokens::flows::SetupError;
+use cloudflare_tokens::flows::{RotationError, SetupError};
 use cloudflare_tokens::{Error, ErrorKind};
 
 /// The command worked.
@@ -25,6 +25,10 @@ pub enum Failure {
         error: Box<SetupError>,
         token_name: String,
     },
+    /// `ai-search tokens rotate` failed at a step; the error says what state it left.
+    Rotation(Box<RotationError>),
+    /// `ai-search setup --wait` ran out of time: the instance is set up, indexing goes on.
+    WaitTimedOut(String),
     /// The CLI declined to go on, to protect something (see the message).
     Refused(String),
     /// The command did its work but could not finish a part of it (see the message).
@@ -49,9 +53,15 @@ impl Failure {
             Self::Usage(_) => USAGE,
             Self::Call { error, .. } => code_for(error),
             Self::Setup { error, .. } => code_for(&error.error),
-            Self::Refused(_) | Self::Unfinished(_) | Self::SecretLost { .. } | Self::Output(_) => {
-                FAILED
-            }
+            Self::Rotation(error) => match code_for(&error.error) {
+                USAGE => USAGE,
+                _ => FAILED,
+            },
+            Self::Refused(_)
+            | Self::Unfinished(_)
+            | Self::SecretLost { .. }
+            | Self::Output(_)
+            | Self::WaitTimedOut(_) => FAILED,
         }
     }
 
@@ -82,7 +92,8 @@ impl Failure {
                 writeln!(err, "error: could not {doing}: {}", Causes(error))
             }
             Self::Setup { error, token_name } => report_setup(err, error, token_name),
-            Self::Refused(message) | Self::Unfinished(message) => {
+            Self::Rotation(error) => writeln!(err, "error: ai-search tokens rotate: {error}"),
+            Self::Refused(message) | Self::Unfinished(message) | Self::WaitTimedOut(message) => {
                 writeln!(err, "error: {message}")
             }
             Self::SecretLost { message, error } => {

@@ -5,8 +5,14 @@
 //! cf-tokens [--base-url URL] [--account-id ID] [--json] [--timeout DURATION] [-v...] COMMAND
 //!   ai-search setup --instance ID (--r2-bucket NAME | --website DOMAIN)
 //!                   [--token-name NAME] [--dry-run] [--show-secret | --secret-file PATH]
-//!   ai-search tokens list | get ID | delete ID
-//!   ai-search instances list | get ID | delete ID
+//!                   [--namespace NS] [--token-owner user|account] [--create-bucket]
+//!                   [--wait [--wait-timeout DURATION]]
+//!   ai-search tokens list | get ID | delete ID | rotate ID [--show-secret]
+//!   ai-search instances list | get ID | delete ID   [--namespace NS]
+//!   ai-search namespaces list | get NAME | create NAME [--description D] | delete NAME
+//!   ai-search search ID QUERY [--namespace NS] [--max-results N]
+//!   ai-search jobs list ID [--namespace NS]
+//!   ai-search stats ID [--namespace NS]
 //!   access tokens list | get ID | create --name NAME [--duration D] [--secret-file PATH]
 //!                 | delete ID | update ID [--name N] [--duration D] [--enabled true|false]
 //!                 | refresh ID | rotate ID [--grace DURATION] [--secret-file PATH]
@@ -60,6 +66,18 @@ pub async fn run(
     run_logging_to(args, env, out, err, std::io::stderr).await
 }
 
+/// [`run`], for the binary: `terminal` says whether stderr is a terminal, where progress is a
+/// bar rather than lines.
+pub async fn run_on_terminal(
+    args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
+    env: &dyn Fn(&str) -> Option<String>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    terminal: bool,
+) -> u8 {
+    run_with(args, env, out, err, std::io::stderr, terminal).await
+}
+
 /// [`run`], with the logs written through `logs` (for tests that read them). The logs are
 /// this run's own: they are collected for its future only, not installed for the process.
 pub async fn run_logging_to<L>(
@@ -68,6 +86,20 @@ pub async fn run_logging_to<L>(
     out: &mut dyn Write,
     err: &mut dyn Write,
     logs: L,
+) -> u8
+where
+    L: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+{
+    run_with(args, env, out, err, logs, false).await
+}
+
+async fn run_with<L>(
+    args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
+    env: &dyn Fn(&str) -> Option<String>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    logs: L,
+    terminal: bool,
 ) -> u8
 where
     L: for<'w> MakeWriter<'w> + Send + Sync + 'static,
@@ -91,7 +123,7 @@ where
         .with_env_filter(filter)
         .with_writer(SanitizedLogs(logs))
         .finish();
-    let mut context = config::Context::new(cli.global, env, out, &mut err);
+    let mut context = config::Context::new(cli.global, env, out, &mut err).on_terminal(terminal);
     let code = async {
         match commands::run(&mut context, cli.command).await {
             Ok(()) => SUCCESS,

@@ -1,7 +1,7 @@
 //! The `cf-tokens` binary: [`cf_tokens::run`] with the real command line, environment and
 //! standard streams.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 fn main() {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -16,11 +16,13 @@ fn main() {
     };
     let env = |name: &str| std::env::var(name).ok();
     let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
-    let code = runtime.block_on(cf_tokens::run(
+    let terminal = err.is_terminal();
+    let code = runtime.block_on(cf_tokens::run_on_terminal(
         std::env::args_os(),
         &env,
         &mut out,
         &mut err,
+        terminal,
     ));
     // `process::exit` skips destructors, so flush what stdout may still buffer.
     let _ = out.flush();

@@ -24,7 +24,6 @@ use serde_json::{Value, json};
 use crate::faults::Fault;
 use crate::ids;
 use crate::query::Query;
-use crate::resources::State;
 use crate::service::Shared;
 
 pub const PREFIX: &str = "/__fake";
@@ -122,7 +121,7 @@ pub(crate) fn handle(shared: &Shared, parts: &Parts, bytes: &Bytes) -> (u16, Val
             }
         }
         (&Method::POST, "/reset") => {
-            inner.state = State::default();
+            inner.state.reset();
             inner.faults.clear();
             inner.log.clear();
             shared.holds.release();

@@ -41,6 +41,14 @@ pub const AI_SEARCH_INSTANCES: Limits = Limits {
     ..AI_SEARCH_TOKENS
 };
 
+/// AI Search's jobs: at most 50 a page.
+pub const AI_SEARCH_JOBS: Limits = Limits {
+    max_page: None,
+    min_per_page: 0,
+    max_per_page: 50,
+    ..AI_SEARCH_TOKENS
+};
+
 pub const ACCESS: Limits = Limits {
     default_per_page: 1000,
     min_per_page: 1,

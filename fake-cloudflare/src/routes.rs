@@ -1,4 +1,4 @@
-//! Which of the spec's 25 operations a method and path name, and the path's parameters.
+//! Which of the spec's operations a method and path name, and the path's parameters.
 
 use hyper::Method;
 
@@ -35,10 +35,38 @@ pub enum Operation {
     AccessServiceTokensDelete,
     AccessServiceTokensRefresh,
     AccessServiceTokensRotate,
+    AccountTokensList,
+    AccountTokensCreate,
+    AccountTokensGet,
+    AccountTokensUpdate,
+    AccountTokensDelete,
+    AccountTokensRoll,
+    AccountTokensVerify,
+    AccountPermissionGroupsList,
+    AiSearchNamespacesList,
+    AiSearchNamespacesCreate,
+    AiSearchNamespacesGet,
+    AiSearchNamespacesUpdate,
+    AiSearchNamespacesDelete,
+    AiSearchNamespaceInstancesList,
+    AiSearchNamespaceInstancesCreate,
+    AiSearchNamespaceInstancesGet,
+    AiSearchNamespaceInstancesUpdate,
+    AiSearchNamespaceInstancesDelete,
+    AiSearchJobsList,
+    AiSearchJobsGet,
+    AiSearchStats,
+    AiSearchSearch,
+    AiSearchNamespaceJobsList,
+    AiSearchNamespaceJobsGet,
+    AiSearchNamespaceStats,
+    AiSearchNamespaceSearch,
+    R2BucketsGet,
+    R2BucketsCreate,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 25] = {
+    pub const ALL: [Operation; 53] = {
         use Operation::*;
         [
             UserTokensList,
@@ -66,6 +94,34 @@ impl Operation {
             AccessServiceTokensDelete,
             AccessServiceTokensRefresh,
             AccessServiceTokensRotate,
+            AccountTokensList,
+            AccountTokensCreate,
+            AccountTokensGet,
+            AccountTokensUpdate,
+            AccountTokensDelete,
+            AccountTokensRoll,
+            AccountTokensVerify,
+            AccountPermissionGroupsList,
+            AiSearchNamespacesList,
+            AiSearchNamespacesCreate,
+            AiSearchNamespacesGet,
+            AiSearchNamespacesUpdate,
+            AiSearchNamespacesDelete,
+            AiSearchNamespaceInstancesList,
+            AiSearchNamespaceInstancesCreate,
+            AiSearchNamespaceInstancesGet,
+            AiSearchNamespaceInstancesUpdate,
+            AiSearchNamespaceInstancesDelete,
+            AiSearchJobsList,
+            AiSearchJobsGet,
+            AiSearchStats,
+            AiSearchSearch,
+            AiSearchNamespaceJobsList,
+            AiSearchNamespaceJobsGet,
+            AiSearchNamespaceStats,
+            AiSearchNamespaceSearch,
+            R2BucketsGet,
+            R2BucketsCreate,
         ]
     };
 
@@ -98,6 +154,34 @@ impl Operation {
             AccessServiceTokensDelete => "access_service_tokens_delete",
             AccessServiceTokensRefresh => "access_service_tokens_refresh",
             AccessServiceTokensRotate => "access_service_tokens_rotate",
+            AccountTokensList => "account_tokens_list",
+            AccountTokensCreate => "account_tokens_create",
+            AccountTokensGet => "account_tokens_get",
+            AccountTokensUpdate => "account_tokens_update",
+            AccountTokensDelete => "account_tokens_delete",
+            AccountTokensRoll => "account_tokens_roll",
+            AccountTokensVerify => "account_tokens_verify",
+            AccountPermissionGroupsList => "account_permission_groups_list",
+            AiSearchNamespacesList => "ai_search_namespaces_list",
+            AiSearchNamespacesCreate => "ai_search_namespaces_create",
+            AiSearchNamespacesGet => "ai_search_namespaces_get",
+            AiSearchNamespacesUpdate => "ai_search_namespaces_update",
+            AiSearchNamespacesDelete => "ai_search_namespaces_delete",
+            AiSearchNamespaceInstancesList => "ai_search_namespace_instances_list",
+            AiSearchNamespaceInstancesCreate => "ai_search_namespace_instances_create",
+            AiSearchNamespaceInstancesGet => "ai_search_namespace_instances_get",
+            AiSearchNamespaceInstancesUpdate => "ai_search_namespace_instances_update",
+            AiSearchNamespaceInstancesDelete => "ai_search_namespace_instances_delete",
+            AiSearchJobsList => "ai_search_jobs_list",
+            AiSearchJobsGet => "ai_search_jobs_get",
+            AiSearchStats => "ai_search_stats",
+            AiSearchSearch => "ai_search_search",
+            AiSearchNamespaceJobsList => "ai_search_namespace_jobs_list",
+            AiSearchNamespaceJobsGet => "ai_search_namespace_jobs_get",
+            AiSearchNamespaceStats => "ai_search_namespace_stats",
+            AiSearchNamespaceSearch => "ai_search_namespace_search",
+            R2BucketsGet => "r2_buckets_get",
+            R2BucketsCreate => "r2_buckets_create",
         }
     }
 
@@ -105,9 +189,14 @@ impl Operation {
         Self::ALL.into_iter().find(|op| op.id() == id)
     }
 
-    /// The user token operations, which the spec secures with API tokens only.
+    /// The user and account token operations, which the spec secures with API tokens only.
     pub fn takes_only_api_tokens(self) -> bool {
-        self.id().starts_with("user_tokens_") || self == Operation::PermissionGroupsList
+        self.id().starts_with("user_tokens_")
+            || self.id().starts_with("account_tokens_")
+            || matches!(
+                self,
+                Operation::PermissionGroupsList | Operation::AccountPermissionGroupsList
+            )
     }
 }
 
@@ -120,6 +209,10 @@ pub struct PathParams {
     pub owner: String,
     /// The id of the object the operation is about.
     pub id: String,
+    /// The AI Search namespace in the path, if any.
+    pub namespace: String,
+    /// The id of the object under `id` (an indexing job), if any.
+    pub job: String,
 }
 
 /// Why a path names no operation.
@@ -145,6 +238,14 @@ pub fn route(method: &Method, path: &str) -> Result<(Operation, PathParams), Rou
         scope: scope.to_owned(),
         owner: owner.to_owned(),
         id: id.to_owned(),
+        ..PathParams::default()
+    };
+    let ns = |acc: &str, namespace: &str, id: &str, job: &str| PathParams {
+        scope: "accounts".to_owned(),
+        owner: acc.to_owned(),
+        id: id.to_owned(),
+        namespace: namespace.to_owned(),
+        job: job.to_owned(),
     };
     use Operation::*;
     // Each arm lists the operations of one path, by method.
@@ -199,6 +300,148 @@ pub fn route(method: &Method, path: &str) -> Result<(Operation, PathParams), Rou
             ],
             p("accounts", acc, id),
         ),
+        ["accounts", acc, "tokens"] => (
+            &[
+                (Method::GET, AccountTokensList),
+                (Method::POST, AccountTokensCreate),
+            ],
+            p("accounts", acc, ""),
+        ),
+        ["accounts", acc, "tokens", "verify"] => (
+            &[(Method::GET, AccountTokensVerify)],
+            p("accounts", acc, ""),
+        ),
+        ["accounts", acc, "tokens", "permission_groups"] => (
+            &[(Method::GET, AccountPermissionGroupsList)],
+            p("accounts", acc, ""),
+        ),
+        ["accounts", acc, "tokens", id] => (
+            &[
+                (Method::GET, AccountTokensGet),
+                (Method::PUT, AccountTokensUpdate),
+                (Method::DELETE, AccountTokensDelete),
+            ],
+            p("accounts", acc, id),
+        ),
+        ["accounts", acc, "tokens", id, "value"] => {
+            (&[(Method::PUT, AccountTokensRoll)], p("accounts", acc, id))
+        }
+        ["accounts", acc, "ai-search", "instances", id, "jobs"] => {
+            (&[(Method::GET, AiSearchJobsList)], p("accounts", acc, id))
+        }
+        ["accounts", acc, "ai-search", "instances", id, "jobs", job] => {
+            (&[(Method::GET, AiSearchJobsGet)], ns(acc, "", id, job))
+        }
+        ["accounts", acc, "ai-search", "instances", id, "stats"] => {
+            (&[(Method::GET, AiSearchStats)], p("accounts", acc, id))
+        }
+        ["accounts", acc, "ai-search", "instances", id, "search"] => {
+            (&[(Method::POST, AiSearchSearch)], p("accounts", acc, id))
+        }
+        ["accounts", acc, "ai-search", "namespaces"] => (
+            &[
+                (Method::GET, AiSearchNamespacesList),
+                (Method::POST, AiSearchNamespacesCreate),
+            ],
+            p("accounts", acc, ""),
+        ),
+        ["accounts", acc, "ai-search", "namespaces", name] => (
+            &[
+                (Method::GET, AiSearchNamespacesGet),
+                (Method::PUT, AiSearchNamespacesUpdate),
+                (Method::DELETE, AiSearchNamespacesDelete),
+            ],
+            ns(acc, name, "", ""),
+        ),
+        [
+            "accounts",
+            acc,
+            "ai-search",
+            "namespaces",
+            name,
+            "instances",
+        ] => (
+            &[
+                (Method::GET, AiSearchNamespaceInstancesList),
+                (Method::POST, AiSearchNamespaceInstancesCreate),
+            ],
+            ns(acc, name, "", ""),
+        ),
+        [
+            "accounts",
+            acc,
+            "ai-search",
+            "namespaces",
+            name,
+            "instances",
+            id,
+        ] => (
+            &[
+                (Method::GET, AiSearchNamespaceInstancesGet),
+                (Method::PUT, AiSearchNamespaceInstancesUpdate),
+                (Method::DELETE, AiSearchNamespaceInstancesDelete),
+            ],
+            ns(acc, name, id, ""),
+        ),
+        [
+            "accounts",
+            acc,
+            "ai-search",
+            "namespaces",
+            name,
+            "instances",
+            id,
+            "jobs",
+        ] => (
+            &[(Method::GET, AiSearchNamespaceJobsList)],
+            ns(acc, name, id, ""),
+        ),
+        [
+            "accounts",
+            acc,
+            "ai-search",
+            "namespaces",
+            name,
+            "instances",
+            id,
+            "jobs",
+            job,
+        ] => (
+            &[(Method::GET, AiSearchNamespaceJobsGet)],
+            ns(acc, name, id, job),
+        ),
+        [
+            "accounts",
+            acc,
+            "ai-search",
+            "namespaces",
+            name,
+            "instances",
+            id,
+            "stats",
+        ] => (
+            &[(Method::GET, AiSearchNamespaceStats)],
+            ns(acc, name, id, ""),
+        ),
+        [
+            "accounts",
+            acc,
+            "ai-search",
+            "namespaces",
+            name,
+            "instances",
+            id,
+            "search",
+        ] => (
+            &[(Method::POST, AiSearchNamespaceSearch)],
+            ns(acc, name, id, ""),
+        ),
+        ["accounts", acc, "r2", "buckets"] => {
+            (&[(Method::POST, R2BucketsCreate)], p("accounts", acc, ""))
+        }
+        ["accounts", acc, "r2", "buckets", bucket] => {
+            (&[(Method::GET, R2BucketsGet)], p("accounts", acc, bucket))
+        }
         ["accounts", acc, "access", "service_tokens", id, "refresh"] => (
             &[(Method::POST, AccessServiceTokensRefresh)],
             p("accounts", acc, id),

@@ -21,8 +21,8 @@ use tokio::task::JoinHandle;
 use crate::auth::Credentials;
 use crate::faults::{Fault, FaultQueue};
 use crate::requests::RecordedRequest;
-use crate::resources::State;
 use crate::resources::access::AccessScope;
+use crate::resources::ai_search::IndexingPlan;
 use crate::routes::API_PREFIX;
 use crate::service::{Shared, handle};
 use crate::{admin, ids};
@@ -76,6 +76,7 @@ pub struct FakeCloudflareBuilder {
     credentials: Credentials,
     faults: FaultQueue,
     limits: Limits,
+    indexing: IndexingPlan,
 }
 
 impl Default for FakeCloudflareBuilder {
@@ -88,6 +89,7 @@ impl Default for FakeCloudflareBuilder {
             },
             faults: FaultQueue::default(),
             limits: Limits::default(),
+            indexing: IndexingPlan::default(),
         }
     }
 }
@@ -168,11 +170,19 @@ impl FakeCloudflareBuilder {
         self
     }
 
+    /// How AI Search indexing goes: a new instance has `items` items, indexed over `polls` reads
+    /// of its stats or jobs (default 6 items over 3 reads). Zero polls index everything at once.
+    pub fn indexing(mut self, items: u32, polls: u32) -> Self {
+        self.indexing = IndexingPlan { items, polls };
+        self
+    }
+
     /// Binds and starts serving on the current tokio runtime.
     pub async fn start(self) -> std::io::Result<FakeCloudflare> {
         let listener = TcpListener::bind(self.addr).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared::new(self.credentials, self.faults, self.limits));
+        shared.lock().state.ai_search.indexing = self.indexing;
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(serve(listener, shared.clone(), stopped));
         Ok(FakeCloudflare {
@@ -489,7 +499,7 @@ impl FakeCloudflare {
     /// credentials stay.
     pub fn reset(&self) {
         let mut inner = self.shared.lock();
-        inner.state = State::default();
+        inner.state.reset();
         inner.faults.clear();
         inner.log.clear();
         drop(inner);
@@ -545,6 +555,21 @@ impl FakeCloudflare {
             .state
             .ai_search
             .instance_views(account_id)
+    }
+
+    /// Creates an R2 bucket in `account_id` without a request.
+    pub fn create_r2_bucket(&self, account_id: &str, name: &str) -> Value {
+        self.shared
+            .lock()
+            .state
+            .r2
+            .seed(account_id, name, ids::now())
+    }
+
+    /// Changes how the indexing of instances created from now on goes (see
+    /// [`FakeCloudflareBuilder::indexing`]).
+    pub fn set_indexing(&self, items: u32, polls: u32) {
+        self.shared.lock().state.ai_search.indexing = IndexingPlan { items, polls };
     }
 
     /// Creates an Access service token without a request; returns it with its `client_secret`.

@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use cloudflare_tokens::flows;
 use cloudflare_tokens::types::{AiSearchInstance, AiSearchToken};
 use cloudflare_tokens::{AiSearchInstancesListQuery, AiSearchTokensListQuery};
 use futures::TryStreamExt;
@@ -38,6 +39,38 @@ pub async fn tokens(
                 ]);
             }
             Ok(table.print(context.out, "no AI Search tokens")?)
+        }
+        AiSearchTokensCommand::Rotate { id, show_secret } => {
+            let rotated = flows::rotate_ai_search_token(&client, &account, &id)
+                .await
+                .map_err(|e| Failure::Rotation(Box::new(e)))?;
+            if context.json() {
+                let value = show_secret.then(|| rotated.new_token_value.expose_secret());
+                let report = serde_json::json!({
+                    "registration_id": rotated.registration_id,
+                    "owner": match rotated.owner {
+                        flows::TokenOwner::User => "user",
+                        flows::TokenOwner::Account => "account",
+                    },
+                    "old_token_id": rotated.old_token_id,
+                    "new_token_id": rotated.new_token_id,
+                    "new_token_value": value,
+                });
+                return Ok(output::json(context.out, &report)?);
+            }
+            let value = if show_secret {
+                rotated.new_token_value.expose_secret().to_string()
+            } else {
+                "not shown (pass --show-secret to see it; AI Search has it, and it cannot be read \
+                 again)"
+                    .to_string()
+            };
+            writeln!(
+                context.out,
+                "AI Search token {id} now uses API token {}; API token {} was deleted",
+                rotated.new_token_id, rotated.old_token_id
+            )?;
+            Ok(output::fields(context.out, &[("token value", value)])?)
         }
         AiSearchTokensCommand::Get { id } => {
             let token = client
@@ -87,12 +120,25 @@ pub async fn instances(
     let account = context.account()?;
     let client = context.client()?;
     match command {
-        InstancesCommand::List => {
-            let instances: Vec<AiSearchInstance> = client
-                .ai_search_instances_list_all(&account, AiSearchInstancesListQuery::default())
-                .try_collect()
-                .await
-                .doing("list the AI Search instances")?;
+        InstancesCommand::List { namespace } => {
+            let instances: Vec<AiSearchInstance> = match &namespace.namespace {
+                None => {
+                    client
+                        .ai_search_instances_list_all(
+                            &account,
+                            AiSearchInstancesListQuery::default(),
+                        )
+                        .try_collect()
+                        .await
+                }
+                Some(ns) => {
+                    client
+                        .ai_search_namespace_instances_list_all(&account, ns, Default::default())
+                        .try_collect()
+                        .await
+                }
+            }
+            .doing("list the AI Search instances")?;
             if context.json() {
                 return Ok(output::json(context.out, &instances)?);
             }
@@ -108,23 +154,33 @@ pub async fn instances(
             }
             Ok(table.print(context.out, "no AI Search instances")?)
         }
-        InstancesCommand::Get { id } => {
-            let instance = client
-                .ai_search_instances_get(&account, &id)
-                .await
-                .doing(format_args!("get AI Search instance {id}"))?
-                .into_result();
+        InstancesCommand::Get { id, namespace } => {
+            let instance = match &namespace.namespace {
+                None => client.ai_search_instances_get(&account, &id).await,
+                Some(ns) => {
+                    client
+                        .ai_search_namespace_instances_get(&account, ns, &id)
+                        .await
+                }
+            }
+            .doing(format_args!("get AI Search instance {id}"))?
+            .into_result();
             if context.json() {
                 return Ok(output::json(context.out, &instance)?);
             }
             Ok(show_instance(context.out, &instance)?)
         }
-        InstancesCommand::Delete { id } => {
-            let instance = client
-                .ai_search_instances_delete(&account, &id)
-                .await
-                .doing(format_args!("delete AI Search instance {id}"))?
-                .into_result();
+        InstancesCommand::Delete { id, namespace } => {
+            let instance = match &namespace.namespace {
+                None => client.ai_search_instances_delete(&account, &id).await,
+                Some(ns) => {
+                    client
+                        .ai_search_namespace_instances_delete(&account, ns, &id)
+                        .await
+                }
+            }
+            .doing(format_args!("delete AI Search instance {id}"))?
+            .into_result();
             if context.json() {
                 return Ok(output::json(context.out, &instance)?);
             }

@@ -2,6 +2,7 @@
 
 mod access;
 mod ai_search;
+mod indexing;
 mod setup;
 mod user;
 
@@ -17,6 +18,14 @@ pub async fn run(context: &mut Context<'_>, command: Command) -> Result<(), Fail
         }
         Command::AiSearch(AiSearchCommand::Instances(command)) => {
             ai_search::instances(context, command).await
+        }
+        Command::AiSearch(AiSearchCommand::Namespaces(command)) => {
+            indexing::namespaces(context, command).await
+        }
+        Command::AiSearch(AiSearchCommand::Search(args)) => indexing::search(context, args).await,
+        Command::AiSearch(AiSearchCommand::Jobs(command)) => indexing::jobs(context, command).await,
+        Command::AiSearch(AiSearchCommand::Stats { id, namespace }) => {
+            indexing::stats(context, id, namespace.namespace).await
         }
         Command::Access(AccessCommand::Tokens(command)) => access::tokens(context, command).await,
         Command::User(UserCommand::Tokens(command)) => user::tokens(context, command).await,

@@ -4,15 +4,19 @@
 use std::io::Write;
 use std::path::Path;
 
-use cloudflare_tokens::flows::{self, AiSearchSetup, InstanceSource, SetupOutcome};
+use cloudflare_tokens::Client;
+use cloudflare_tokens::flows::{
+    self, AiSearchSetup, Backoff, IndexingProgress, InstanceRef, InstanceSource, SetupOutcome,
+    TokenOwner, WaitOutcome,
+};
 use cloudflare_tokens::types::AiSearchInstance;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::args::SetupArgs;
+use crate::args::{SetupArgs, TokenOwnerArg};
 use crate::commands::ai_search::show_instance;
 use crate::config::Context;
-use crate::failure::Failure;
+use crate::failure::{Doing, Failure};
 use crate::output;
 use crate::secret_file::SecretFile;
 
@@ -34,6 +38,12 @@ pub async fn run(context: &mut Context<'_>, args: SetupArgs) -> Result<(), Failu
         setup.token_name = name;
     }
     setup.dry_run = args.dry_run;
+    setup.namespace = args.namespace.clone();
+    setup.token_owner = match args.token_owner {
+        TokenOwnerArg::User => TokenOwner::User,
+        TokenOwnerArg::Account => TokenOwner::Account,
+    };
+    setup.create_bucket = args.create_bucket;
     // Before any request: a secret minted without a place to go would be lost.
     let secret_file = match &args.secret_file {
         Some(path) if setup.dry_run => {
@@ -92,6 +102,10 @@ pub async fn run(context: &mut Context<'_>, args: SetupArgs) -> Result<(), Failu
         output::json(context.out, &report)?;
     } else {
         summary(context.out, &setup, &outcome, &shown)?;
+    }
+    if args.wait && !setup.dry_run {
+        let timeout = args.wait_timeout.unwrap_or(DEFAULT_WAIT);
+        wait(context, &client, &setup, timeout).await?;
     }
     if outcome.orphans_left.is_empty() {
         return Ok(());
@@ -244,4 +258,101 @@ fn summary(
         show_instance(out, instance)?;
     }
     Ok(())
+}
+
+/// How long `--wait` waits without `--wait-timeout`.
+const DEFAULT_WAIT: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+
+/// Follows the first indexing run: a progress bar on a terminal, one line per change otherwise.
+/// Running out of time fails (exit 1) with how far indexing got; the instance stays.
+async fn wait(
+    context: &mut Context<'_>,
+    client: &Client,
+    setup: &AiSearchSetup,
+    timeout: std::time::Duration,
+) -> Result<(), Failure> {
+    let instance = InstanceRef {
+        account_id: &setup.account_id,
+        namespace: setup.namespace.as_deref(),
+        instance_id: &setup.instance_id,
+    };
+    let mut display = Progress::new(context.terminal());
+    let err = &mut *context.err;
+    let _ = writeln!(err, "… wait for the first indexing run");
+    let outcome = flows::wait_for_indexing(client, instance, timeout, Backoff::default(), |p| {
+        display.show(err, p);
+    })
+    .await;
+    display.finish();
+    let outcome = outcome.doing(format_args!(
+        "follow the indexing of AI Search instance {}",
+        setup.instance_id
+    ))?;
+    match outcome {
+        WaitOutcome::Done(progress) => {
+            let _ = writeln!(context.err, "  indexing done: {progress}");
+            Ok(())
+        }
+        WaitOutcome::TimedOut(progress) => {
+            let got = match progress {
+                Some(p) => format!("{p}"),
+                None => "no stats arrived".to_string(),
+            };
+            Err(Failure::WaitTimedOut(format!(
+                "indexing of AI Search instance {} did not finish within {}: {got}. The instance \
+                 is set up and indexing goes on; `cf-tokens ai-search stats {}` shows how far it is",
+                output::clean(&setup.instance_id),
+                humantime::format_duration(timeout),
+                output::clean(&setup.instance_id),
+            )))
+        }
+    }
+}
+
+/// The progress display of `--wait`.
+enum Progress {
+    /// An `indicatif` bar on the terminal: items done of the total.
+    Bar(indicatif::ProgressBar),
+    /// A line per reading that differs from the last one.
+    Lines(Option<IndexingProgress>),
+}
+
+impl Progress {
+    fn new(terminal: bool) -> Self {
+        if !terminal {
+            return Self::Lines(None);
+        }
+        let bar = indicatif::ProgressBar::new(0);
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("  indexing [{bar:30}] {pos}/{len} items {msg}")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        Self::Bar(bar)
+    }
+
+    fn show(&mut self, err: &mut dyn Write, progress: &IndexingProgress) {
+        match self {
+            Self::Bar(bar) => {
+                bar.set_length(progress.total());
+                bar.set_position(progress.finished());
+                bar.set_message(format!(
+                    "({} running, {} queued)",
+                    progress.running, progress.queued
+                ));
+            }
+            Self::Lines(last) => {
+                if last.as_ref() != Some(progress) {
+                    let _ = writeln!(err, "  indexing: {progress}");
+                    *last = Some(*progress);
+                }
+            }
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Self::Bar(bar) = self {
+            bar.finish_and_clear();
+        }
+    }
 }

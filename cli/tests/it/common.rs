@@ -62,7 +62,12 @@ impl std::fmt::Display for Run {
 
 /// A fake Cloudflare on a free port, with its default credentials.
 pub async fn fake() -> FakeCloudflare {
-    FakeCloudflare::start().await.expect("the fake starts")
+    let server = FakeCloudflare::start().await.expect("the fake starts");
+    // The buckets the tests' setups index: the setup checks that its bucket exists.
+    for bucket in ["docs-bucket", "more-docs", "b"] {
+        server.create_r2_bucket(ACCOUNT, bucket);
+    }
+    server
 }
 
 /// The environment a user of the fake would have: its bootstrap token, its base URL and the

@@ -6,6 +6,7 @@ mod arithmetic;
 mod binary;
 mod common;
 mod escapes;
+mod journey;
 mod logs;
 mod secrets_once;
 mod setup_converges;

@@ -27,6 +27,24 @@ pub const SETUP: &[&str] = &[
     "docs-bucket",
 ];
 
+/// The journey's setup: a bucket to create, a namespace to create, an account-owned token.
+pub const JOURNEY: &[&str] = &[
+    "ai-search",
+    "setup",
+    "--instance",
+    "docs",
+    "--r2-bucket",
+    "journey-bucket",
+    "--create-bucket",
+    "--namespace",
+    "docs",
+    "--token-owner",
+    "account",
+];
+
+/// The requests of the scenarios' reference runs that are faulted (or killed at), in all.
+const KILL_POINTS: usize = 63;
+
 /// What the account holds, or how it answers, when the faulted run starts.
 #[derive(Clone, Copy, Debug)]
 enum Scenario {
@@ -42,17 +60,28 @@ enum Scenario {
     InstanceRefused,
     /// Registering is refused: the run rolls back.
     RegistrationRefused,
+    /// Nothing yet, and the journey's setup (bucket, namespace, account-owned token).
+    Journey,
 }
 
 impl Scenario {
-    const ALL: [Scenario; 6] = [
+    const ALL: [Scenario; 7] = [
         Scenario::Fresh,
         Scenario::DeadRegistration,
         Scenario::BrokenInstance,
         Scenario::Orphan,
         Scenario::InstanceRefused,
         Scenario::RegistrationRefused,
+        Scenario::Journey,
     ];
+
+    /// The setup's command line.
+    fn args(self) -> &'static [&'static str] {
+        match self {
+            Scenario::Journey => JOURNEY,
+            _ => SETUP,
+        }
+    }
 
     /// The faults that make the scenario: each applies to the one request of its operation.
     fn faults(self) -> Vec<Fault> {
@@ -80,7 +109,10 @@ impl Scenario {
 
     async fn prepare(self, server: &FakeCloudflare) {
         match self {
-            Scenario::Fresh | Scenario::InstanceRefused | Scenario::RegistrationRefused => {}
+            Scenario::Fresh
+            | Scenario::InstanceRefused
+            | Scenario::RegistrationRefused
+            | Scenario::Journey => {}
             Scenario::DeadRegistration => {
                 server.register_ai_search_token(ACCOUNT, NAME, "00000000000000000000000000dead01");
             }
@@ -162,11 +194,13 @@ pub fn assert_converged(server: &FakeCloudflare, context: &str) {
     );
 }
 
+/// The API tokens of the user and of the accounts.
 fn server_tokens(state: &Value) -> Vec<&Value> {
-    state["user_tokens"]
-        .as_array()
-        .map(|tokens| tokens.iter().collect())
-        .unwrap_or_default()
+    ["user_tokens", "account_tokens"]
+        .iter()
+        .filter_map(|kind| state[kind].as_array())
+        .flatten()
+        .collect()
 }
 
 /// A clean run of the scenario: its requests, in order.
@@ -176,7 +210,7 @@ async fn reference(scenario: Scenario) -> Vec<RecordedRequest> {
     for fault in scenario.faults() {
         server.inject(fault);
     }
-    let run = cf(&server, SETUP).await;
+    let run = cf(&server, scenario.args()).await;
     run.expect(if scenario.succeeds() { 0 } else { 1 });
     let requests = server.requests();
     assert!(
@@ -261,7 +295,7 @@ async fn a_sigkill_at_any_request_then_one_clean_rerun_converges() {
                 server.inject(fault);
             }
             let env = env_for(&server);
-            let mut child = binary(&env, SETUP).spawn().unwrap();
+            let mut child = binary(&env, scenario.args()).spawn().unwrap();
             tokio::select! {
                 () = server.wait_for_held(1) => {}
                 status = child.wait() => panic!("{context}: the run ended ({status:?}) first"),
@@ -276,10 +310,10 @@ async fn a_sigkill_at_any_request_then_one_clean_rerun_converges() {
 
             server.clear_faults();
             server.release_held();
-            let rerun = run_binary(&env, SETUP).await;
+            let rerun = run_binary(&env, scenario.args()).await;
             assert_eq!(rerun.code, 0, "{context}: the re-run failed:\n{rerun}");
             assert_converged(&server, &context);
-            if op == "user_tokens_create" {
+            if op == "user_tokens_create" || op == "account_tokens_create" {
                 // The token the killed run minted was never registered: the re-run deletes it.
                 assert!(
                     rerun.stderr.contains("orphaned token"),
@@ -296,9 +330,10 @@ async fn a_sigkill_at_any_request_then_one_clean_rerun_converges() {
     for (what, count) in &figures {
         eprintln!("  {count:>3}  {what}");
     }
-    // Fresh 7, DeadRegistration 8, BrokenInstance 7, Orphan 8, InstanceRefused 9 (the refused
-    // create aside), RegistrationRefused 7.
-    assert_eq!(kill_points, 46, "{figures:#?}");
+    // Fresh 8, DeadRegistration 9, BrokenInstance 8, Orphan 9, InstanceRefused 10 (the refused
+    // create aside), RegistrationRefused 8 (each with the bucket's check first), Journey 11 (the
+    // bucket's check and create, the namespace's look-up and create).
+    assert_eq!(kill_points, KILL_POINTS, "{figures:#?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -340,7 +375,7 @@ async fn every_single_fault_at_every_request_then_one_clean_rerun_converges() {
             for fault in faults {
                 server.inject(fault);
             }
-            let first = cf(&server, SETUP).await;
+            let first = cf(&server, scenario.args()).await;
             assert!(
                 first.code == 0 || first.code == 1,
                 "{context}: the faulted run:\n{first}"
@@ -350,7 +385,7 @@ async fn every_single_fault_at_every_request_then_one_clean_rerun_converges() {
                 assert_converged(&server, &format!("{context}, the faulted run itself"));
             }
             server.clear_faults();
-            let rerun = cf(&server, SETUP).await;
+            let rerun = cf(&server, scenario.args()).await;
             assert_eq!(rerun.code, 0, "{context}: the re-run failed:\n{rerun}");
             assert_converged(&server, &context);
             (context, first.code)
@@ -360,10 +395,10 @@ async fn every_single_fault_at_every_request_then_one_clean_rerun_converges() {
         .await;
     let succeeded = results.iter().filter(|(_, code)| *code == 0).count();
     eprintln!(
-        "{} fault cases (46 requests × drop, drop-after, 500, 503, truncate): the faulted run \
+        "{} fault cases ({KILL_POINTS} requests × drop, drop-after, 500, 503, truncate): the faulted run \
          finished the job in {succeeded}, failed (exit 1) in {}; every clean re-run converged",
         results.len(),
         results.len() - succeeded
     );
-    assert_eq!(results.len(), 46 * actions.len());
+    assert_eq!(results.len(), KILL_POINTS * actions.len());
 }

@@ -6,10 +6,12 @@
 use std::collections::BTreeMap;
 
 use cloudflare_tokens::types::{
-    AiSearchInstanceCreate, AiSearchInstanceUpdate, AiSearchSourceType, AiSearchTokenCreate,
-    AiSearchTokenCreateRequired, AiSearchTokenUpdate, AiSearchTokenUpdateRequired, PolicyEffect,
-    PolicyPermissionGroup, PolicyResourceValue, ServiceTokenCreate, ServiceTokenRotate,
-    ServiceTokenUpdate, TokenPolicy, UserTokenCreate, UserTokenUpdate,
+    AccountTokenCreate, AccountTokenUpdate, AiSearchInstanceCreate, AiSearchInstanceUpdate,
+    AiSearchNamespaceCreate, AiSearchNamespaceUpdate, AiSearchQuery, AiSearchSourceType,
+    AiSearchTokenCreate, AiSearchTokenCreateRequired, AiSearchTokenUpdate,
+    AiSearchTokenUpdateRequired, PolicyEffect, PolicyPermissionGroup, PolicyResourceValue,
+    R2BucketCreate, ServiceTokenCreate, ServiceTokenRotate, ServiceTokenUpdate, TokenPolicy,
+    UserTokenCreate, UserTokenUpdate,
 };
 use cloudflare_tokens::{Client, Scope};
 
@@ -21,6 +23,9 @@ pub const AI_SEARCH_TOKEN_ID: &str = "4f6e3c2a-8b1d-4e5f-9a7c-0d2b6e8f1a3c";
 pub const INSTANCE_ID: &str = "docs-search";
 pub const SERVICE_TOKEN_ID: &str = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415";
 pub const PERMISSION_GROUP_ID: &str = "c8fed203ed3043cba015a93ad1616f1f";
+pub const NAMESPACE: &str = "docs";
+pub const JOB_ID: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+pub const BUCKET: &str = "docs-bucket";
 
 /// What calling an operation gave.
 pub enum Called {
@@ -50,6 +55,13 @@ fn policy() -> TokenPolicy {
             PolicyResourceValue::String("*".into()),
         )]),
     )
+}
+
+fn query() -> AiSearchQuery {
+    AiSearchQuery {
+        query: Some("how do I set up".into()),
+        ..Default::default()
+    }
 }
 
 /// Calls operation `id` once. Access operations offered on accounts and zones are called on
@@ -188,6 +200,136 @@ pub async fn call(client: &Client, id: &str, scope: Scope<'_>) -> Called {
                 SERVICE_TOKEN_ID,
                 &ServiceTokenRotate::default(),
             )
+            .await
+            .into(),
+        "account_tokens_list" => client
+            .account_tokens_list(ACCOUNT_ID, &Default::default())
+            .await
+            .into(),
+        "account_tokens_create" => client
+            .account_tokens_create(
+                ACCOUNT_ID,
+                &AccountTokenCreate::new("conformance", vec![policy()]),
+            )
+            .await
+            .into(),
+        "account_tokens_get" => client
+            .account_tokens_get(ACCOUNT_ID, USER_TOKEN_ID)
+            .await
+            .into(),
+        "account_tokens_update" => client
+            .account_tokens_update(
+                ACCOUNT_ID,
+                USER_TOKEN_ID,
+                &AccountTokenUpdate::new("conformance", vec![policy()]),
+            )
+            .await
+            .into(),
+        "account_tokens_delete" => client
+            .account_tokens_delete(ACCOUNT_ID, USER_TOKEN_ID)
+            .await
+            .into(),
+        "account_tokens_roll" => client
+            .account_tokens_roll(ACCOUNT_ID, USER_TOKEN_ID)
+            .await
+            .into(),
+        "account_tokens_verify" => client.account_tokens_verify(ACCOUNT_ID).await.into(),
+        "account_permission_groups_list" => client
+            .account_permission_groups_list(ACCOUNT_ID, &Default::default())
+            .await
+            .into(),
+        "ai_search_namespaces_list" => client
+            .ai_search_namespaces_list(ACCOUNT_ID, &Default::default())
+            .await
+            .into(),
+        "ai_search_namespaces_create" => client
+            .ai_search_namespaces_create(ACCOUNT_ID, &AiSearchNamespaceCreate::new(NAMESPACE))
+            .await
+            .into(),
+        "ai_search_namespaces_get" => client
+            .ai_search_namespaces_get(ACCOUNT_ID, NAMESPACE)
+            .await
+            .into(),
+        "ai_search_namespaces_update" => {
+            let body = AiSearchNamespaceUpdate {
+                description: Some("guides".into()),
+                ..Default::default()
+            };
+            client
+                .ai_search_namespaces_update(ACCOUNT_ID, NAMESPACE, &body)
+                .await
+                .into()
+        }
+        "ai_search_namespaces_delete" => client
+            .ai_search_namespaces_delete(ACCOUNT_ID, NAMESPACE)
+            .await
+            .into(),
+        "ai_search_namespace_instances_list" => client
+            .ai_search_namespace_instances_list(ACCOUNT_ID, NAMESPACE, &Default::default())
+            .await
+            .into(),
+        "ai_search_namespace_instances_create" => {
+            let body = AiSearchInstanceCreate {
+                source: Some(BUCKET.into()),
+                type_: Some(AiSearchSourceType::R2),
+                token_id: Some(uuid(AI_SEARCH_TOKEN_ID)),
+                ..AiSearchInstanceCreate::new(INSTANCE_ID)
+            };
+            client
+                .ai_search_namespace_instances_create(ACCOUNT_ID, NAMESPACE, &body)
+                .await
+                .into()
+        }
+        "ai_search_namespace_instances_get" => client
+            .ai_search_namespace_instances_get(ACCOUNT_ID, NAMESPACE, INSTANCE_ID)
+            .await
+            .into(),
+        "ai_search_namespace_instances_update" => {
+            let body = AiSearchInstanceUpdate {
+                paused: Some(true),
+                ..Default::default()
+            };
+            client
+                .ai_search_namespace_instances_update(ACCOUNT_ID, NAMESPACE, INSTANCE_ID, &body)
+                .await
+                .into()
+        }
+        "ai_search_namespace_instances_delete" => client
+            .ai_search_namespace_instances_delete(ACCOUNT_ID, NAMESPACE, INSTANCE_ID)
+            .await
+            .into(),
+        "ai_search_jobs_list" => client
+            .ai_search_jobs_list(ACCOUNT_ID, INSTANCE_ID, &Default::default())
+            .await
+            .into(),
+        "ai_search_jobs_get" => client
+            .ai_search_jobs_get(ACCOUNT_ID, INSTANCE_ID, JOB_ID)
+            .await
+            .into(),
+        "ai_search_stats" => client.ai_search_stats(ACCOUNT_ID, INSTANCE_ID).await.into(),
+        "ai_search_search" => client
+            .ai_search_search(ACCOUNT_ID, INSTANCE_ID, &query())
+            .await
+            .into(),
+        "ai_search_namespace_jobs_list" => client
+            .ai_search_namespace_jobs_list(ACCOUNT_ID, NAMESPACE, INSTANCE_ID, &Default::default())
+            .await
+            .into(),
+        "ai_search_namespace_jobs_get" => client
+            .ai_search_namespace_jobs_get(ACCOUNT_ID, NAMESPACE, INSTANCE_ID, JOB_ID)
+            .await
+            .into(),
+        "ai_search_namespace_stats" => client
+            .ai_search_namespace_stats(ACCOUNT_ID, NAMESPACE, INSTANCE_ID)
+            .await
+            .into(),
+        "ai_search_namespace_search" => client
+            .ai_search_namespace_search(ACCOUNT_ID, NAMESPACE, INSTANCE_ID, &query())
+            .await
+            .into(),
+        "r2_buckets_get" => client.r2_buckets_get(ACCOUNT_ID, BUCKET).await.into(),
+        "r2_buckets_create" => client
+            .r2_buckets_create(ACCOUNT_ID, &R2BucketCreate::new(BUCKET))
             .await
             .into(),
         _ => Called::NoCall,

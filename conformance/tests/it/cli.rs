@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::calls::{AI_SEARCH_TOKEN_ID, INSTANCE_ID, SERVICE_TOKEN_ID, USER_TOKEN_ID};
+use crate::calls::{AI_SEARCH_TOKEN_ID, INSTANCE_ID, NAMESPACE, SERVICE_TOKEN_ID, USER_TOKEN_ID};
 use crate::support::{self, ACCOUNT_ID, AuthStyle, EMAIL, KEY, Prism, TOKEN, ZONE_ID};
 
 /// Runs `cf-tokens ARGS` in-process; the exit code, stdout and stderr.
@@ -76,8 +76,34 @@ fn arguments(command: &str) -> Option<Vec<Vec<&'static str>>> {
             ],
         ],
         "ai-search tokens list" | "ai-search instances list" => vec![vec![], vec!["--json"]],
+        "ai-search tokens rotate" => vec![vec![AI_SEARCH_TOKEN_ID]],
+        "ai-search namespaces list" => vec![vec![], vec!["--json"]],
+        "ai-search namespaces get" | "ai-search namespaces delete" => vec![vec![NAMESPACE]],
+        "ai-search namespaces create" => vec![vec![NAMESPACE, "--description", "guides"]],
+        "ai-search search" => vec![
+            vec![INSTANCE_ID, "how do I set up"],
+            vec![
+                INSTANCE_ID,
+                "how do I set up",
+                "--namespace",
+                NAMESPACE,
+                "--max-results",
+                "3",
+            ],
+        ],
+        "ai-search jobs list" | "ai-search stats" => {
+            vec![
+                vec![INSTANCE_ID],
+                vec![INSTANCE_ID, "--namespace", NAMESPACE],
+            ]
+        }
         "ai-search tokens get" | "ai-search tokens delete" => vec![vec![AI_SEARCH_TOKEN_ID]],
-        "ai-search instances get" | "ai-search instances delete" => vec![vec![INSTANCE_ID]],
+        "ai-search instances get" | "ai-search instances delete" => {
+            vec![
+                vec![INSTANCE_ID],
+                vec![INSTANCE_ID, "--namespace", NAMESPACE],
+            ]
+        }
         "access tokens list" => vec![vec![], vec!["--zone-id", ZONE_ID], vec!["--json"]],
         "access tokens get" | "access tokens delete" => {
             vec![
@@ -113,17 +139,27 @@ fn arguments(command: &str) -> Option<Vec<Vec<&'static str>>> {
 
 /// Commands that need state a stateless mock does not keep: (command, what its error must say,
 /// why). They are run up to that point, with every request checked like the others'.
-const NEEDS_STATE: &[(&str, &str, &str)] = &[(
-    "ai-search setup",
-    "step \"find the permission group\" failed: cloudflare-tokens: Cloudflare refused the request: no permission group is named \"AI Search Index Engine\"",
-    "the setup looks the group up by name, and Prism's example group has another name; the whole \
+const NEEDS_STATE: &[(&str, &str, &str)] = &[
+    (
+        "ai-search setup",
+        "step \"find the permission group\" failed: cloudflare-tokens: Cloudflare refused the request: no permission group is named \"AI Search Index Engine\"",
+        "the setup looks the group up by name, and Prism's example group has another name; the whole \
      setup runs against fake-cloudflare in the CLI's own tests",
-)];
+    ),
+    (
+        "ai-search tokens rotate",
+        "step \"check that the registration uses the new API token\" failed",
+        "a mock answers the registration's example after the update, which names another token; the \
+     rotation runs against fake-cloudflare in the CLI's own tests",
+    ),
+];
 
 /// Whether every operation `command` calls allows an email and key: the user token operations
 /// (the `user` commands, and the token `ai-search setup` mints) take API tokens only.
 fn takes_email_and_key(command: &str) -> bool {
-    !(command.starts_with("user ") || command == "ai-search setup")
+    !(command.starts_with("user ")
+        || command == "ai-search setup"
+        || command == "ai-search tokens rotate")
 }
 
 #[tokio::test(flavor = "multi_thread")]

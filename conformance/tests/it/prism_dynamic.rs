@@ -27,6 +27,11 @@ pub const DELIBERATE: &[(&str, &str, &str)] = &[
          update bodies and the single-instance answers say `integer`; only the list says `number`): \
          `10.0` reads as 10, a fraction is refused rather than rounded.",
     ),
+    (
+        "ai_search_namespace_instances_list",
+        "expected an integer, found",
+        "The same instance model, listed in a namespace: the same whole numbers.",
+    ),
 ];
 
 fn seeds() -> Vec<u64> {

@@ -1,5 +1,15 @@
-//! AI Search: registered tokens (`/accounts/{account_id}/ai-search/tokens`) and instances
-//! (`/accounts/{account_id}/ai-search/instances`).
+//! AI Search: registered tokens (`/accounts/{account_id}/ai-search/tokens`), instances
+//! (`/accounts/{account_id}/ai-search/instances`), namespaces and the instances in them
+//! (`…/ai-search/namespaces/{name}/instances`), and each instance's indexing and search.
+//!
+//! The flat instance paths act on an instance whatever its namespace (instance ids are unique in
+//! an account); the namespaced ones only on the instances of that namespace. The namespace
+//! `default` always exists, and instances created on the flat paths are in it.
+//!
+//! Indexing is simulated: a new instance has [`IndexingPlan::items`] items to index, all queued;
+//! each read of its stats or jobs moves indexing one step on, a batch running then completed,
+//! so that after [`IndexingPlan::polls`] reads everything is completed and its one job ended.
+//! A search finds one chunk per completed item, named after the instance's source.
 
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
@@ -46,7 +56,128 @@ struct Instance {
     account: String,
     /// Everything the instance shows, `id` and timestamps included.
     fields: Object,
+    indexing: Indexing,
 }
+
+/// How indexing goes in the fake: how many items a new instance has, and over how many reads of
+/// its stats (or jobs) they get indexed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IndexingPlan {
+    pub items: u32,
+    pub polls: u32,
+}
+
+impl Default for IndexingPlan {
+    fn default() -> Self {
+        Self { items: 6, polls: 3 }
+    }
+}
+
+/// One instance's first indexing run.
+#[derive(Clone, Debug)]
+struct Indexing {
+    plan: IndexingPlan,
+    /// The reads of stats or jobs so far.
+    polls: u32,
+    job_id: String,
+    started_at: DateTime<Utc>,
+    ended_at: Option<DateTime<Utc>>,
+}
+
+/// Where indexing stands: items completed, running and queued.
+struct Progress {
+    completed: u32,
+    running: u32,
+    queued: u32,
+}
+
+impl Indexing {
+    fn new(plan: IndexingPlan, now: DateTime<Utc>) -> Self {
+        Self {
+            plan,
+            polls: 0,
+            job_id: ids::hex_id(),
+            started_at: now,
+            ended_at: None,
+        }
+    }
+
+    fn progress(&self) -> Progress {
+        let IndexingPlan { items, polls } = self.plan;
+        if self.polls >= polls.max(1) || items == 0 {
+            return Progress {
+                completed: items,
+                running: 0,
+                queued: 0,
+            };
+        }
+        // Before the first read nothing has started; each read completes one batch and starts
+        // the next.
+        let batch = items.div_ceil(polls.max(1));
+        let completed = (batch * self.polls.saturating_sub(1)).min(items);
+        let running = if self.polls == 0 {
+            0
+        } else {
+            batch.min(items - completed)
+        };
+        Progress {
+            completed,
+            running,
+            queued: items - completed - running,
+        }
+    }
+
+    /// One read of the stats or jobs: indexing moves on a step.
+    fn advance(&mut self, now: DateTime<Utc>) {
+        if self.ended_at.is_none() {
+            self.polls = self.polls.saturating_add(1);
+            if self.progress().completed == self.plan.items {
+                self.ended_at = Some(now);
+            }
+        }
+    }
+
+    fn job_view(&self) -> Value {
+        let mut view = json!({
+            "id": self.job_id,
+            "source": "user",
+            "description": "first indexing run",
+            "started_at": timestamp(self.started_at),
+            "last_seen_at": timestamp(self.ended_at.unwrap_or(self.started_at)),
+        });
+        // Left out until the job ends: the spec's strings are not nullable.
+        if let Some(ended) = self.ended_at {
+            view["ended_at"] = json!(timestamp(ended));
+            view["end_reason"] = json!("completed");
+        }
+        view
+    }
+}
+
+/// A namespace: a named group of instances.
+#[derive(Clone, Debug)]
+struct Namespace {
+    account: String,
+    name: String,
+    description: Option<String>,
+    public_endpoint_params: Value,
+    created_at: DateTime<Utc>,
+}
+
+impl Namespace {
+    fn view(&self) -> Value {
+        json!({
+            "name": self.name,
+            "description": self.description,
+            "public_endpoint_params": self.public_endpoint_params,
+            // Upstream says `date-time` here, and no guide shows another form.
+            "created_at": ids::timestamp(self.created_at),
+        })
+    }
+}
+
+/// The namespace every account has, and the flat paths' instances are in.
+const DEFAULT_NAMESPACE: &str = "default";
 
 impl Instance {
     fn id(&self) -> &str {
@@ -59,6 +190,10 @@ impl Instance {
     fn str_field(&self, name: &str) -> Option<&str> {
         self.fields.get(name).and_then(Value::as_str)
     }
+
+    fn namespace(&self) -> &str {
+        self.str_field("namespace").unwrap_or(DEFAULT_NAMESPACE)
+    }
 }
 
 /// The registered tokens and the instances of every account, each in creation order.
@@ -66,6 +201,9 @@ impl Instance {
 pub struct AiSearch {
     tokens: Vec<Token>,
     instances: Vec<Instance>,
+    namespaces: Vec<Namespace>,
+    /// How the indexing of instances created from now on goes.
+    pub indexing: IndexingPlan,
 }
 
 /// What a token create or update body says. The key is only checked, not kept: nothing in the
@@ -319,6 +457,14 @@ impl AiSearch {
     }
 
     pub fn create_instance(&mut self, call: &Call) -> Result<Reply, ApiError> {
+        self.create_instance_in(call, None)
+    }
+
+    fn create_instance_in(
+        &mut self,
+        call: &Call,
+        namespace: Option<&str>,
+    ) -> Result<Reply, ApiError> {
         let account = &call.params.owner;
         let body = fields::object(call.body, false)?;
         let id = fields::req_str(&body, "id")?;
@@ -343,6 +489,9 @@ impl AiSearch {
         let now = json!(timestamp(call.now));
         let actor = json!(call.actor());
         fields.insert("id".into(), json!(id));
+        if let Some(namespace) = namespace {
+            fields.insert("namespace".into(), json!(namespace));
+        }
         if let Some(token_id) = token_id {
             fields.insert("token_id".into(), json!(token_id));
         }
@@ -353,6 +502,7 @@ impl AiSearch {
         let instance = Instance {
             account: account.clone(),
             fields,
+            indexing: Indexing::new(self.indexing, call.now),
         };
         let view = instance_fields::single(&instance.fields);
         self.instances.push(instance);
@@ -389,5 +539,290 @@ impl AiSearch {
         Ok(Reply::ok(instance_fields::single(
             &self.instances.remove(i).fields,
         )))
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Namespaces
+
+    fn namespace_index(&self, account: &str, name: &str) -> Option<usize> {
+        self.namespaces
+            .iter()
+            .position(|n| n.account == account && n.name == name)
+    }
+
+    /// Checks that the path's namespace exists (`default` always does).
+    fn check_namespace(&self, call: &Call) -> Result<(), ApiError> {
+        let name = &call.params.namespace;
+        if name == DEFAULT_NAMESPACE || self.namespace_index(&call.params.owner, name).is_some() {
+            Ok(())
+        } else {
+            Err(ApiError::not_found("AI Search namespace", name))
+        }
+    }
+
+    fn default_namespace(account: &str) -> Namespace {
+        Namespace {
+            account: account.to_owned(),
+            name: DEFAULT_NAMESPACE.to_owned(),
+            description: None,
+            public_endpoint_params: json!({}),
+            created_at: DateTime::<Utc>::UNIX_EPOCH,
+        }
+    }
+
+    pub fn list_namespaces(&self, call: &Call) -> Result<Reply, ApiError> {
+        let account = &call.params.owner;
+        let mut items = vec![Self::default_namespace(account).view()];
+        items.extend(
+            self.namespaces
+                .iter()
+                .filter(|n| &n.account == account)
+                .map(Namespace::view),
+        );
+        pagination::page(items, call.query, pagination::AI_SEARCH_INSTANCES)
+    }
+
+    pub fn create_namespace(&mut self, call: &Call) -> Result<Reply, ApiError> {
+        let account = &call.params.owner;
+        let body = fields::object(call.body, true)?;
+        let name = fields::req_str(&body, "name")?;
+        check_instance_id(name).map_err(|e| e.at_field("name"))?;
+        if name == DEFAULT_NAMESPACE || self.namespace_index(account, name).is_some() {
+            return Err(ApiError::new(
+                400,
+                1009,
+                format!("an AI Search namespace named {name:?} already exists"),
+            )
+            .at_field("name"));
+        }
+        let namespace = Namespace {
+            account: account.clone(),
+            name: name.to_owned(),
+            description: fields::opt_str(&body, "description")?.map(str::to_owned),
+            public_endpoint_params: fields::opt_object(&body, "public_endpoint_params")?
+                .map_or_else(|| json!({}), |p| Value::Object(p.clone())),
+            created_at: call.now,
+        };
+        let view = namespace.view();
+        self.namespaces.push(namespace);
+        // The spec documents 201 for this create.
+        Ok(Reply::created(view))
+    }
+
+    pub fn get_namespace(&self, call: &Call) -> Result<Reply, ApiError> {
+        let (account, name) = (&call.params.owner, &call.params.namespace);
+        if name == DEFAULT_NAMESPACE {
+            return Ok(Reply::ok(Self::default_namespace(account).view()));
+        }
+        let i = self
+            .namespace_index(account, name)
+            .ok_or_else(|| ApiError::not_found("AI Search namespace", name))?;
+        Ok(Reply::ok(self.namespaces[i].view()))
+    }
+
+    pub fn update_namespace(&mut self, call: &Call) -> Result<Reply, ApiError> {
+        let (account, name) = (&call.params.owner, &call.params.namespace);
+        let i = self
+            .namespace_index(account, name)
+            .ok_or_else(|| ApiError::not_found("AI Search namespace", name))?;
+        let body = fields::object(call.body, false)?;
+        let namespace = &mut self.namespaces[i];
+        if body.contains_key("description") {
+            namespace.description = fields::opt_str(&body, "description")?.map(str::to_owned);
+        }
+        if let Some(params) = fields::opt_object(&body, "public_endpoint_params")? {
+            namespace.public_endpoint_params = Value::Object(params.clone());
+        }
+        Ok(Reply::ok(namespace.view()))
+    }
+
+    pub fn delete_namespace(&mut self, call: &Call) -> Result<Reply, ApiError> {
+        let (account, name) = (&call.params.owner, &call.params.namespace);
+        if name == DEFAULT_NAMESPACE {
+            return Err(ApiError::invalid("the default namespace cannot be deleted"));
+        }
+        let i = self
+            .namespace_index(account, name)
+            .ok_or_else(|| ApiError::not_found("AI Search namespace", name))?;
+        let inside: Vec<&str> = self
+            .instances
+            .iter()
+            .filter(|inst| &inst.account == account && inst.namespace() == name)
+            .map(Instance::id)
+            .collect();
+        // The spec documents 400 (not 409) as the refusal of a namespace that is not empty.
+        if !inside.is_empty() {
+            return Err(ApiError::new(
+                400,
+                1009,
+                format!("the namespace still holds instances {inside:?}"),
+            ));
+        }
+        self.namespaces.remove(i);
+        Ok(Reply::ok(json!({})))
+    }
+
+    /// The instance a namespaced path names: in that namespace, which must exist.
+    fn namespaced_index(&self, call: &Call) -> Result<usize, ApiError> {
+        self.check_namespace(call)?;
+        let i = self.instance_index(&call.params.owner, &call.params.id)?;
+        if self.instances[i].namespace() == call.params.namespace {
+            Ok(i)
+        } else {
+            Err(ApiError::not_found("AI Search instance", &call.params.id))
+        }
+    }
+
+    /// The instance the path names, flat or namespaced.
+    fn any_index(&self, call: &Call) -> Result<usize, ApiError> {
+        if call.params.namespace.is_empty() {
+            self.instance_index(&call.params.owner, &call.params.id)
+        } else {
+            self.namespaced_index(call)
+        }
+    }
+
+    pub fn list_namespace_instances(&self, call: &Call) -> Result<Reply, ApiError> {
+        self.check_namespace(call)?;
+        let items: Vec<Value> = self
+            .instances
+            .iter()
+            .filter(|i| i.account == call.params.owner && i.namespace() == call.params.namespace)
+            .map(|i| instance_fields::listed(&i.fields))
+            .rev()
+            .collect();
+        pagination::page(items, call.query, pagination::AI_SEARCH_INSTANCES)
+    }
+
+    pub fn create_namespace_instance(&mut self, call: &Call) -> Result<Reply, ApiError> {
+        self.check_namespace(call)?;
+        let namespace = call.params.namespace.clone();
+        self.create_instance_in(call, Some(&namespace))
+    }
+
+    pub fn get_namespace_instance(&self, call: &Call) -> Result<Reply, ApiError> {
+        let i = self.namespaced_index(call)?;
+        Ok(Reply::ok(instance_fields::single(
+            &self.instances[i].fields,
+        )))
+    }
+
+    pub fn update_namespace_instance(&mut self, call: &Call) -> Result<Reply, ApiError> {
+        self.namespaced_index(call)?;
+        self.update_instance(call)
+    }
+
+    pub fn delete_namespace_instance(&mut self, call: &Call) -> Result<Reply, ApiError> {
+        let i = self.namespaced_index(call)?;
+        Ok(Reply::ok(instance_fields::single(
+            &self.instances.remove(i).fields,
+        )))
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Indexing and search
+
+    pub fn stats(&mut self, call: &Call) -> Result<Reply, ApiError> {
+        let i = self.any_index(call)?;
+        let indexing = &mut self.instances[i].indexing;
+        indexing.advance(call.now);
+        let progress = indexing.progress();
+        let last_activity = indexing.ended_at.unwrap_or(indexing.started_at);
+        Ok(Reply::ok(json!({
+            "queued": progress.queued,
+            "running": progress.running,
+            "completed": progress.completed,
+            "error": 0,
+            "skipped": 0,
+            "outdated": 0,
+            "last_activity": ids::timestamp(last_activity),
+        })))
+    }
+
+    pub fn list_jobs(&mut self, call: &Call) -> Result<Reply, ApiError> {
+        let i = self.any_index(call)?;
+        let indexing = &mut self.instances[i].indexing;
+        indexing.advance(call.now);
+        let items = vec![indexing.job_view()];
+        pagination::page(items, call.query, pagination::AI_SEARCH_JOBS)
+    }
+
+    pub fn get_job(&self, call: &Call) -> Result<Reply, ApiError> {
+        let i = self.any_index(call)?;
+        let indexing = &self.instances[i].indexing;
+        if indexing.job_id != call.params.job {
+            return Err(ApiError::not_found("indexing job", &call.params.job));
+        }
+        Ok(Reply::ok(indexing.job_view()))
+    }
+
+    pub fn search(&self, call: &Call) -> Result<Reply, ApiError> {
+        let i = self.any_index(call)?;
+        let instance = &self.instances[i];
+        let body = fields::object(call.body, true)?;
+        let query = match fields::opt_str(&body, "query")? {
+            Some(q) if !q.trim().is_empty() => q.to_owned(),
+            Some(_) => {
+                return Err(ApiError::invalid("field query must not be empty").at_field("query"));
+            }
+            None if body.contains_key("messages") => "the conversation".to_owned(),
+            None => {
+                return Err(
+                    ApiError::invalid("field query or messages is required").at_field("query")
+                );
+            }
+        };
+        let options = fields::opt_object(&body, "ai_search_options")?;
+        let retrieval = match options {
+            Some(o) => fields::opt_object(o, "retrieval")?,
+            None => None,
+        };
+        let max = match retrieval {
+            Some(r) => fields::opt_number(r, "max_num_results")?,
+            None => None,
+        };
+        let max = match max {
+            None => 10,
+            Some(n) if n.fract() == 0.0 && (1.0..=50.0).contains(&n) => n as u32,
+            Some(n) => {
+                return Err(ApiError::invalid(format!(
+                    "max_num_results must be a whole number from 1 to 50, got {n}"
+                )));
+            }
+        };
+        let source = instance
+            .str_field("source")
+            .unwrap_or(instance.id())
+            .to_owned();
+        let found = instance.indexing.progress().completed.min(max);
+        let chunks: Vec<Value> = (0..found)
+            .map(|k| {
+                let score = 0.9 - f64::from(k) * 0.1 / f64::from(found.max(1));
+                json!({
+                    "id": format!("chunk-{}-{k}", instance.id()),
+                    "type": "text",
+                    "score": (score * 1000.0).round() / 1000.0,
+                    "text": format!("Part {} of {source}, about {query}.", k + 1),
+                    "item": { "key": format!("{source}/doc-{}.md", k + 1), "metadata": {} },
+                })
+            })
+            .collect();
+        Ok(Reply::ok(json!({
+            "search_query": query,
+            "query_kind": "text",
+            "chunks": chunks,
+        })))
+    }
+
+    /// The namespaces of every account (the implicit `default` left out), for state dumps.
+    pub fn namespace_dump(&self) -> Vec<Value> {
+        self.namespaces
+            .iter()
+            .map(|n| {
+                let mut v = n.view();
+                v["account_id"] = json!(n.account);
+                v
+            })
+            .collect()
     }
 }

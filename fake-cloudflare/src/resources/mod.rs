@@ -4,6 +4,7 @@ pub mod access;
 pub mod ai_search;
 mod instance_fields;
 pub mod permission_groups;
+pub mod r2;
 pub mod user_tokens;
 
 use chrono::{DateTime, Utc};
@@ -41,9 +42,17 @@ pub struct State {
     pub user_tokens: user_tokens::UserTokens,
     pub ai_search: ai_search::AiSearch,
     pub access: access::ServiceTokens,
+    pub r2: r2::Buckets,
 }
 
 impl State {
+    /// Forgets every object; how indexing goes stays as configured.
+    pub fn reset(&mut self) {
+        let indexing = self.ai_search.indexing;
+        *self = Self::default();
+        self.ai_search.indexing = indexing;
+    }
+
     /// Carries out `op`. AI Search's errors carry a `path` (empty when the problem is not one
     /// field's); the others have Cloudflare's classic shape, without one.
     pub fn dispatch(&mut self, op: Operation, call: &Call) -> Result<Reply, ApiError> {
@@ -61,14 +70,21 @@ impl State {
     fn carry_out(&mut self, op: Operation, call: &Call) -> Result<Reply, ApiError> {
         use Operation::*;
         match op {
-            UserTokensList => self.user_tokens.list(call),
-            UserTokensCreate => self.user_tokens.create(call),
-            UserTokensGet => self.user_tokens.get(call),
-            UserTokensUpdate => self.user_tokens.update(call),
-            UserTokensDelete => self.user_tokens.delete(call),
-            UserTokensRoll => self.user_tokens.roll(call),
-            UserTokensVerify => self.user_tokens.verify(call),
-            PermissionGroupsList => permission_groups::list(call),
+            UserTokensList => self.user_tokens.list(call, false),
+            UserTokensCreate => self.user_tokens.create(call, false),
+            UserTokensGet => self.user_tokens.get(call, false),
+            UserTokensUpdate => self.user_tokens.update(call, false),
+            UserTokensDelete => self.user_tokens.delete(call, false),
+            UserTokensRoll => self.user_tokens.roll(call, false),
+            UserTokensVerify => self.user_tokens.verify(call, false),
+            PermissionGroupsList | AccountPermissionGroupsList => permission_groups::list(call),
+            AccountTokensList => self.user_tokens.list(call, true),
+            AccountTokensCreate => self.user_tokens.create(call, true),
+            AccountTokensGet => self.user_tokens.get(call, true),
+            AccountTokensUpdate => self.user_tokens.update(call, true),
+            AccountTokensDelete => self.user_tokens.delete(call, true),
+            AccountTokensRoll => self.user_tokens.roll(call, true),
+            AccountTokensVerify => self.user_tokens.verify(call, true),
             AiSearchTokensList => self.ai_search.list_tokens(call),
             AiSearchTokensCreate => self.ai_search.create_token(call, &self.user_tokens),
             AiSearchTokensGet => self.ai_search.get_token(call),
@@ -79,6 +95,22 @@ impl State {
             AiSearchInstancesGet => self.ai_search.get_instance(call),
             AiSearchInstancesUpdate => self.ai_search.update_instance(call),
             AiSearchInstancesDelete => self.ai_search.delete_instance(call),
+            AiSearchNamespacesList => self.ai_search.list_namespaces(call),
+            AiSearchNamespacesCreate => self.ai_search.create_namespace(call),
+            AiSearchNamespacesGet => self.ai_search.get_namespace(call),
+            AiSearchNamespacesUpdate => self.ai_search.update_namespace(call),
+            AiSearchNamespacesDelete => self.ai_search.delete_namespace(call),
+            AiSearchNamespaceInstancesList => self.ai_search.list_namespace_instances(call),
+            AiSearchNamespaceInstancesCreate => self.ai_search.create_namespace_instance(call),
+            AiSearchNamespaceInstancesGet => self.ai_search.get_namespace_instance(call),
+            AiSearchNamespaceInstancesUpdate => self.ai_search.update_namespace_instance(call),
+            AiSearchNamespaceInstancesDelete => self.ai_search.delete_namespace_instance(call),
+            AiSearchJobsList | AiSearchNamespaceJobsList => self.ai_search.list_jobs(call),
+            AiSearchJobsGet | AiSearchNamespaceJobsGet => self.ai_search.get_job(call),
+            AiSearchStats | AiSearchNamespaceStats => self.ai_search.stats(call),
+            AiSearchSearch | AiSearchNamespaceSearch => self.ai_search.search(call),
+            R2BucketsGet => self.r2.get(call),
+            R2BucketsCreate => self.r2.create(call),
             AccessServiceTokensList => self.access.list(call),
             AccessServiceTokensCreate => self.access.create(call),
             AccessServiceTokensGet => self.access.get(call),
@@ -97,6 +129,9 @@ impl State {
             "ai_search_tokens": ai_search_tokens,
             "ai_search_instances": ai_search_instances,
             "access_service_tokens": self.access.dump(),
+            "account_tokens": self.user_tokens.account_views(now),
+            "ai_search_namespaces": self.ai_search.namespace_dump(),
+            "r2_buckets": self.r2.dump(),
         })
     }
 }

@@ -1,4 +1,8 @@
-//! User API tokens: `/user/tokens`.
+//! API tokens: the user's (`/user/tokens`) and accounts' (`/accounts/{account_id}/tokens`).
+//!
+//! Both kinds live in one list, each token with its owner: a value of either kind authenticates
+//! requests, and either kind can be registered with AI Search. The user operations see only the
+//! user's tokens, an account's operations only that account's.
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
@@ -18,6 +22,8 @@ const STATUSES: &[&str] = &["active", "disabled", "expired"];
 
 #[derive(Clone, Debug)]
 struct UserToken {
+    /// The account that owns it; `None` for the user's own tokens.
+    owner: Option<String>,
     id: String,
     name: String,
     /// The current secret value; earlier values no longer authenticate.
@@ -190,10 +196,17 @@ impl UserTokens {
         self.tokens.iter().find(|t| t.id == id)
     }
 
-    fn find_mut(&mut self, id: &str) -> Result<&mut UserToken, ApiError> {
+    fn find_owned(&self, owner: Option<&str>, id: &str) -> Result<&UserToken, ApiError> {
+        self.tokens
+            .iter()
+            .find(|t| t.id == id && t.owner.as_deref() == owner)
+            .ok_or_else(|| ApiError::not_found("API token", id))
+    }
+
+    fn find_mut(&mut self, owner: Option<&str>, id: &str) -> Result<&mut UserToken, ApiError> {
         self.tokens
             .iter_mut()
-            .find(|t| t.id == id)
+            .find(|t| t.id == id && t.owner.as_deref() == owner)
             .ok_or_else(|| ApiError::not_found("API token", id))
     }
 
@@ -218,7 +231,7 @@ impl UserTokens {
 
     /// Notes that token `id` authenticated a request.
     pub fn touch(&mut self, id: &str, now: DateTime<Utc>) {
-        if let Ok(t) = self.find_mut(id) {
+        if let Some(t) = self.tokens.iter_mut().find(|t| t.id == id) {
             t.last_used_on = Some(now);
         }
     }
@@ -228,12 +241,30 @@ impl UserTokens {
         self.find(id).map(|t| t.view(now))
     }
 
+    /// The user's tokens, as listed.
     pub fn views(&self, now: DateTime<Utc>) -> Vec<Value> {
-        self.tokens.iter().map(|t| t.view(now)).collect()
+        self.tokens
+            .iter()
+            .filter(|t| t.owner.is_none())
+            .map(|t| t.view(now))
+            .collect()
     }
 
-    fn insert(&mut self, f: Fields, now: DateTime<Utc>) -> &UserToken {
+    /// The account-owned tokens, each with its `account_id`, for state dumps.
+    pub fn account_views(&self, now: DateTime<Utc>) -> Vec<Value> {
+        self.tokens
+            .iter()
+            .filter_map(|t| {
+                let mut view = t.view(now);
+                view["account_id"] = json!(t.owner.as_ref()?);
+                Some(view)
+            })
+            .collect()
+    }
+
+    fn insert(&mut self, owner: Option<&str>, f: Fields, now: DateTime<Utc>) -> &UserToken {
         self.tokens.push(UserToken {
+            owner: owner.map(str::to_owned),
             id: ids::hex_id(),
             name: f.name,
             value: ids::token_value(),
@@ -266,16 +297,23 @@ impl UserTokens {
             expires_on: None,
             status: None,
         };
-        let t = self.insert(fields, now);
+        let t = self.insert(None, fields, now);
         (t.id.clone(), t.value.clone())
     }
 
-    pub fn list(&self, call: &Call) -> Result<Reply, ApiError> {
+    /// Whose tokens an operation is about: the user's, or the account's in its path.
+    fn owner<'c>(call: &'c Call, account: bool) -> Option<&'c str> {
+        account.then_some(call.params.owner.as_str())
+    }
+
+    pub fn list(&self, call: &Call, account: bool) -> Result<Reply, ApiError> {
+        let owner = Self::owner(call, account);
         let include_expired = call.query.boolean("include_expired")?.unwrap_or(false);
         let descending = call.query.one_of("direction", &["asc", "desc"])? == Some("desc");
         let mut items: Vec<Value> = self
             .tokens
             .iter()
+            .filter(|t| t.owner.as_deref() == owner)
             .filter(|t| include_expired || t.status(call.now) != "expired")
             .map(|t| t.view(call.now))
             .collect();
@@ -285,25 +323,22 @@ impl UserTokens {
         pagination::page(items, call.query, pagination::USER_TOKENS)
     }
 
-    pub fn create(&mut self, call: &Call) -> Result<Reply, ApiError> {
+    pub fn create(&mut self, call: &Call, account: bool) -> Result<Reply, ApiError> {
         let fields = parse_fields(&fields::object(call.body, true)?)?;
-        let token = self.insert(fields, call.now);
+        let token = self.insert(Self::owner(call, account), fields, call.now);
         let mut result = token.view(call.now);
         result["value"] = json!(token.value);
         Ok(Reply::ok(result))
     }
 
-    pub fn get(&self, call: &Call) -> Result<Reply, ApiError> {
-        let id = &call.params.id;
-        let token = self
-            .find(id)
-            .ok_or_else(|| ApiError::not_found("API token", id))?;
+    pub fn get(&self, call: &Call, account: bool) -> Result<Reply, ApiError> {
+        let token = self.find_owned(Self::owner(call, account), &call.params.id)?;
         Ok(Reply::ok(token.view(call.now)))
     }
 
-    pub fn update(&mut self, call: &Call) -> Result<Reply, ApiError> {
+    pub fn update(&mut self, call: &Call, account: bool) -> Result<Reply, ApiError> {
         let fields = parse_fields(&fields::object(call.body, true)?)?;
-        let token = self.find_mut(&call.params.id)?;
+        let token = self.find_mut(Self::owner(call, account), &call.params.id)?;
         // A PUT replaces the token's state: optional fields left out are cleared, except the
         // status, which keeps its value unless given.
         token.name = fields.name;
@@ -318,34 +353,41 @@ impl UserTokens {
         Ok(Reply::ok(token.view(call.now)))
     }
 
-    pub fn delete(&mut self, call: &Call) -> Result<Reply, ApiError> {
+    pub fn delete(&mut self, call: &Call, account: bool) -> Result<Reply, ApiError> {
         let id = &call.params.id;
+        let owner = Self::owner(call, account);
         let i = self
             .tokens
             .iter()
-            .position(|t| &t.id == id)
+            .position(|t| &t.id == id && t.owner.as_deref() == owner)
             .ok_or_else(|| ApiError::not_found("API token", id))?;
         let token = self.tokens.remove(i);
         Ok(Reply::ok(json!({ "id": token.id })))
     }
 
-    pub fn roll(&mut self, call: &Call) -> Result<Reply, ApiError> {
+    pub fn roll(&mut self, call: &Call, account: bool) -> Result<Reply, ApiError> {
         // The spec's body is an empty object; a missing body is let through.
         fields::object(call.body, false)?;
-        let token = self.find_mut(&call.params.id)?;
+        let token = self.find_mut(Self::owner(call, account), &call.params.id)?;
         token.value = ids::token_value();
         token.modified_on = call.now;
         Ok(Reply::ok(json!(token.value)))
     }
 
-    pub fn verify(&self, call: &Call) -> Result<Reply, ApiError> {
+    /// `verify` for the user's tokens, or (with `account`) for the account's: a token of another
+    /// owner is not valid there.
+    pub fn verify(&self, call: &Call, account: bool) -> Result<Reply, ApiError> {
+        let owner = Self::owner(call, account);
         let token = match call.auth {
             AuthUsed::Bootstrap => {
                 return Ok(Reply::ok(
                     json!({ "id": BOOTSTRAP_TOKEN_ID, "status": "active" }),
                 ));
             }
-            AuthUsed::UserToken { id } => self.find(id).ok_or_else(ApiError::invalid_api_token)?,
+            AuthUsed::UserToken { id } => self
+                .find(id)
+                .filter(|t| t.owner.as_deref() == owner)
+                .ok_or_else(ApiError::invalid_api_token)?,
             _ => return Err(ApiError::invalid_api_token()),
         };
         let mut result = Map::new();

@@ -7,6 +7,7 @@ mod auth;
 mod binary;
 mod common;
 mod faults;
+mod journey;
 mod limits;
 mod pagination;
 mod request_log;

@@ -19,6 +19,9 @@ fn sample(path: &str) -> String {
         .replace("{token_id}", "0123456789abcdef0123456789abcdef")
         .replace("{service_token_id}", "tok")
         .replace("{id}", "some-id")
+        .replace("{name}", "some-namespace")
+        .replace("{job_id}", "some-job")
+        .replace("{bucket_name}", "some-bucket")
 }
 
 #[test]

@@ -15,14 +15,20 @@
 //! # Ok(()) }
 //! ```
 
+mod indexing;
 mod registrations;
 mod rotate;
+mod rotate_ai_search;
 mod setup;
 
+pub use indexing::{Backoff, IndexingProgress, InstanceRef, WaitOutcome, wait_for_indexing};
 pub use registrations::ai_search_registrations_of;
 pub use rotate::{RotatedServiceToken, rotate_access_token};
+pub use rotate_ai_search::{
+    RotatedAiSearchToken, RotationError, RotationStep, rotate_ai_search_token,
+};
 pub use setup::{
-    AiSearchSetup, Event, InstanceSource, MintedToken, SetupError, SetupOutcome, Step,
+    AiSearchSetup, Event, InstanceSource, MintedToken, SetupError, SetupOutcome, Step, TokenOwner,
     setup_ai_search,
 };
 

@@ -28,6 +28,7 @@ mod operations_access_service_tokens;
 mod operations_ai_search_instances;
 mod operations_ai_search_tokens;
 mod operations_coverage;
+mod operations_journey;
 mod operations_user_tokens;
 mod pagination;
 mod retries;

@@ -10,6 +10,12 @@ use crate::flows::AI_SEARCH_INDEX_ENGINE;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Step {
+    /// Check that the R2 bucket exists.
+    CheckBucket,
+    /// Create the R2 bucket.
+    CreateBucket,
+    /// Create the namespace if it is missing.
+    EnsureNamespace,
     /// Find the "AI Search Index Engine" permission group.
     FindPermissionGroup,
     /// Look for the registration, its API token, leftovers of earlier runs and the instance.
@@ -29,6 +35,9 @@ pub enum Step {
 impl fmt::Display for Step {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
+            Self::CheckBucket => "check the R2 bucket",
+            Self::CreateBucket => "create the R2 bucket",
+            Self::EnsureNamespace => "find or create the AI Search namespace",
             Self::FindPermissionGroup => "find the permission group",
             Self::LookUp => "look up the registration, its API token and the instance",
             Self::CreateUserToken => "create the API token",
@@ -47,6 +56,12 @@ impl fmt::Display for Step {
 pub enum Event {
     /// A step begins.
     Started(Step),
+    /// The R2 bucket exists.
+    BucketFound { name: String },
+    /// The R2 bucket was created.
+    BucketCreated { name: String },
+    /// The namespace was created.
+    NamespaceCreated { name: String },
     /// The permission group was found by name.
     PermissionGroupFound { id: String },
     /// Looking the group up was not permitted: the documented id is used.
@@ -112,6 +127,9 @@ impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Started(step) => write!(f, "… {step}"),
+            Self::BucketFound { name } => write!(f, "  R2 bucket {name} exists"),
+            Self::BucketCreated { name } => write!(f, "  created R2 bucket {name}"),
+            Self::NamespaceCreated { name } => write!(f, "  created namespace {name}"),
             Self::PermissionGroupFound { id } => {
                 write!(f, "  permission group \"{AI_SEARCH_INDEX_ENGINE}\" is {id}")
             }

@@ -4,28 +4,28 @@ use futures::TryStreamExt;
 use reqwest::StatusCode;
 use uuid::Uuid;
 
-use super::{AiSearchSetup, Event, InstanceSource};
+use super::{AiSearchSetup, Event, InstanceSource, target};
 use crate::flows::{AI_SEARCH_INDEX_ENGINE, AI_SEARCH_INDEX_ENGINE_ID};
-use crate::{
-    AiSearchTokensListQuery, Client, Error, ErrorKind, PermissionGroupsListQuery, Result,
-    UserTokensListQuery, types,
-};
+use crate::{AiSearchTokensListQuery, Client, Error, ErrorKind, Result, types};
 
 pub(super) async fn find_index_engine_group(
     client: &Client,
+    setup: &AiSearchSetup,
     on_event: &mut impl FnMut(&Event),
 ) -> Result<String> {
-    let query = PermissionGroupsListQuery {
-        name: Some(AI_SEARCH_INDEX_ENGINE.to_string()),
-        ..Default::default()
-    };
-    match client.permission_groups_list(&query).await {
-        Ok(page) => {
-            let found = page
-                .into_items()
+    let groups = target::permission_groups(
+        client,
+        &setup.account_id,
+        setup.token_owner,
+        AI_SEARCH_INDEX_ENGINE,
+    )
+    .await;
+    match groups {
+        Ok(groups) => {
+            let found = groups
                 .into_iter()
-                .find(|g| g.name.as_deref() == Some(AI_SEARCH_INDEX_ENGINE));
-            let id = found.and_then(|g| g.id).ok_or_else(|| {
+                .find(|(_, name)| name.as_deref() == Some(AI_SEARCH_INDEX_ENGINE));
+            let id = found.and_then(|(id, _)| id).ok_or_else(|| {
                 Error::new(ErrorKind::Api, None).with_detail(format!(
                     "no permission group is named \"{AI_SEARCH_INDEX_ENGINE}\""
                 ))
@@ -62,7 +62,7 @@ pub(super) async fn look_up(client: &Client, setup: &AiSearchSetup) -> Result<Fo
         Err(error) if error.status() == Some(StatusCode::FORBIDDEN) => None,
         Err(error) => return Err(error),
     };
-    let instance = find_instance(client, &setup.account_id, &setup.instance_id).await?;
+    let instance = find_instance(client, setup).await?;
     Ok(Found {
         registrations,
         tokens,
@@ -87,11 +87,7 @@ pub(super) async fn setup_tokens(
     client: &Client,
     setup: &AiSearchSetup,
 ) -> Result<Vec<types::UserToken>> {
-    let query = UserTokensListQuery {
-        include_expired: Some(true),
-        ..Default::default()
-    };
-    let tokens: Vec<types::UserToken> = client.user_tokens_list_all(query).try_collect().await?;
+    let tokens = target::list_tokens(client, &setup.account_id, setup.token_owner).await?;
     Ok(tokens
         .into_iter()
         .filter(|t| minted_by_setup(t, setup))
@@ -115,11 +111,10 @@ fn account_resource(account_id: &str) -> String {
 
 pub(super) async fn find_instance(
     client: &Client,
-    account_id: &str,
-    id: &str,
+    setup: &AiSearchSetup,
 ) -> Result<Option<types::AiSearchInstance>> {
-    match client.ai_search_instances_get(account_id, id).await {
-        Ok(instance) => Ok(Some(instance.into_result())),
+    match target::get_instance(client, setup).await {
+        Ok(instance) => Ok(Some(instance)),
         Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => Ok(None),
         Err(error) => Err(error),
     }
@@ -169,13 +164,16 @@ pub(super) enum Health {
     Unchecked,
 }
 
-pub(super) async fn health(client: &Client, registration: &types::AiSearchToken) -> Result<Health> {
+pub(super) async fn health(
+    client: &Client,
+    setup: &AiSearchSetup,
+    registration: &types::AiSearchToken,
+) -> Result<Health> {
     let Some(token_id) = registration.cf_api_id.as_deref() else {
         return Ok(Health::Dead("missing".to_string()));
     };
-    match client.user_tokens_get(token_id).await {
+    match target::get_token(client, &setup.account_id, setup.token_owner, token_id).await {
         Ok(token) => {
-            let token = token.into_result();
             let expired = token.expires_on.is_some_and(|t| t <= chrono::Utc::now());
             let not_yet = token.not_before.is_some_and(|t| t > chrono::Utc::now());
             Ok(match token.status {

@@ -5,13 +5,16 @@
 mod events;
 mod lookup;
 mod rollback;
+pub(crate) mod target;
 
 use std::collections::HashSet;
 use std::fmt;
 
 use uuid::Uuid;
 
-use crate::codegen::methods::{AI_SEARCH_TOKENS_CREATE, USER_TOKENS_CREATE};
+use crate::codegen::methods::{
+    ACCOUNT_TOKENS_CREATE, AI_SEARCH_TOKENS_CREATE, R2_BUCKETS_GET, USER_TOKENS_CREATE,
+};
 use crate::{Client, Error, ErrorKind, Secret, types};
 
 pub use events::{Event, Step};
@@ -27,6 +30,16 @@ pub enum InstanceSource {
     R2Bucket(String),
     /// A website, by domain.
     Website(String),
+}
+
+/// Who owns the API token the setup mints for AI Search.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TokenOwner {
+    /// The user the credentials belong to (`POST /user/tokens`), as Cloudflare's guide does.
+    #[default]
+    User,
+    /// The account (`POST /accounts/{account_id}/tokens`): it outlives any one user.
+    Account,
 }
 
 /// What [`setup_ai_search`] sets up.
@@ -45,6 +58,13 @@ pub struct AiSearchSetup {
     pub token_name: String,
     /// Look everything up and report the plan, but change nothing.
     pub dry_run: bool,
+    /// The namespace the instance is in (created if missing); `None` for the flat paths of
+    /// Cloudflare's guide.
+    pub namespace: Option<String>,
+    /// Who owns the minted API token.
+    pub token_owner: TokenOwner,
+    /// With an R2 source: create the bucket when it does not exist, instead of failing.
+    pub create_bucket: bool,
 }
 
 impl AiSearchSetup {
@@ -61,6 +81,9 @@ impl AiSearchSetup {
             instance_id,
             source,
             dry_run: false,
+            namespace: None,
+            token_owner: TokenOwner::User,
+            create_bucket: false,
         }
     }
 }
@@ -100,6 +123,10 @@ pub struct SetupOutcome {
     pub orphans_left: Vec<String>,
     /// What a dry run would have done, in order.
     pub plan: Vec<String>,
+    /// Whether this run created the R2 bucket.
+    pub created_bucket: bool,
+    /// Whether this run created the namespace.
+    pub created_namespace: bool,
 }
 
 /// Why a setup failed: the step, the error, and what was undone.
@@ -204,8 +231,11 @@ impl<F: FnMut(&Event)> Run<'_, F> {
 
     async fn go(&mut self) -> Outcome<SetupOutcome> {
         let (client, setup) = (self.client, self.setup);
+        let mut prepared = Vec::new();
+        let created_bucket = self.check_bucket(&mut prepared).await?;
+        let created_namespace = self.ensure_namespace(&mut prepared).await?;
         self.event(Event::Started(Step::FindPermissionGroup));
-        let group = match lookup::find_index_engine_group(client, &mut self.on_event).await {
+        let group = match lookup::find_index_engine_group(client, setup, &mut self.on_event).await {
             Ok(group) => group,
             Err(e) => return Err(self.abort(Step::FindPermissionGroup, e).await),
         };
@@ -233,6 +263,8 @@ impl<F: FnMut(&Event)> Run<'_, F> {
             orphans_deleted: Vec::new(),
             orphans_left: Vec::new(),
             plan: Vec::new(),
+            created_bucket,
+            created_namespace,
         };
         if found.instance.is_some() {
             self.event(Event::InstanceExists {
@@ -240,7 +272,10 @@ impl<F: FnMut(&Event)> Run<'_, F> {
             });
         }
         if setup.dry_run {
-            outcome.plan = dry_run(setup, &group, &plan, &mut found);
+            outcome.plan = prepared;
+            outcome
+                .plan
+                .extend(dry_run(setup, &group, &plan, &mut found));
             if let Plan::Reuse { id } = plan {
                 outcome.ai_search_token_id = Some(id);
                 outcome.reused_token = true;
@@ -315,7 +350,7 @@ impl<F: FnMut(&Event)> Run<'_, F> {
         };
         let health = match found.tokens {
             None => Health::Unchecked,
-            Some(_) => lookup::health(self.client, &registration).await?,
+            Some(_) => lookup::health(self.client, self.setup, &registration).await?,
         };
         Ok(match health {
             Health::Active => {
@@ -348,10 +383,16 @@ impl<F: FnMut(&Event)> Run<'_, F> {
         let body = lookup::user_token_body(self.setup, group);
         let mut again = false;
         loop {
-            let error = match self.client.user_tokens_create(&body).await {
+            let created = target::create_token(
+                self.client,
+                &self.setup.account_id,
+                self.setup.token_owner,
+                &body,
+            )
+            .await;
+            let error = match created {
                 Ok(created) => {
-                    let status = created.http_status();
-                    let created = created.into_result();
+                    let status = created.status;
                     match (created.id, created.value) {
                         (Some(id), Some(value)) if !value.is_empty() => {
                             self.event(Event::UserTokenCreated { id: id.clone() });
@@ -360,14 +401,15 @@ impl<F: FnMut(&Event)> Run<'_, F> {
                         }
                         (id, _) => {
                             self.discard_unseen(id, known).await;
-                            let mut error = Error::new(
-                                ErrorKind::Decode,
-                                Some(&USER_TOKENS_CREATE),
-                            )
-                            .with_detail(
-                                "Cloudflare created the API token but its answer carried no \
+                            let operation = match self.setup.token_owner {
+                                TokenOwner::User => &USER_TOKENS_CREATE,
+                                TokenOwner::Account => &ACCOUNT_TOKENS_CREATE,
+                            };
+                            let mut error = Error::new(ErrorKind::Decode, Some(operation))
+                                .with_detail(
+                                    "Cloudflare created the API token but its answer carried no \
                                      value, so it can never be registered",
-                            );
+                                );
                             error.0.status = Some(status);
                             return Err(self.abort(Step::CreateUserToken, error).await);
                         }
@@ -411,8 +453,10 @@ impl<F: FnMut(&Event)> Run<'_, F> {
         let mut all = true;
         for id in ids {
             let what = format!("API token {id}");
-            match self.client.user_tokens_delete(&id).await {
-                Ok(_) => {
+            let setup = self.setup;
+            match target::delete_token(self.client, &setup.account_id, setup.token_owner, &id).await
+            {
+                Ok(()) => {
                     self.event(Event::UnseenTokenDeleted { id: id.clone() });
                     self.cleaned
                         .rolled_back
@@ -522,9 +566,11 @@ impl<F: FnMut(&Event)> Run<'_, F> {
             return (deleted, left);
         }
         self.event(Event::Started(Step::DeleteOrphans));
+        let setup = self.setup;
         for id in orphans {
-            match self.client.user_tokens_delete(&id).await {
-                Ok(_) => deleted.push(id),
+            match target::delete_token(self.client, &setup.account_id, setup.token_owner, &id).await
+            {
+                Ok(()) => deleted.push(id),
                 Err(error) if error.status() == Some(reqwest::StatusCode::NOT_FOUND) => {}
                 Err(_) => {
                     self.event(Event::OrphanNotDeleted { id: id.clone() });
@@ -548,21 +594,17 @@ impl<F: FnMut(&Event)> Run<'_, F> {
         let body = lookup::instance_body(setup, registration);
         let mut again = false;
         loop {
-            let error = match self
-                .client
-                .ai_search_instances_create(&setup.account_id, &body)
-                .await
-            {
+            let error = match target::create_instance(self.client, setup, &body).await {
                 Ok(instance) => {
                     self.event(Event::InstanceCreated {
                         id: setup.instance_id.clone(),
                     });
-                    return Ok(instance.into_result());
+                    return Ok(instance);
                 }
                 Err(error) if error.is_outcome_unknown() => error,
                 Err(error) => return Err(self.abort(Step::CreateInstance, error).await),
             };
-            match lookup::find_instance(self.client, &setup.account_id, &setup.instance_id).await {
+            match lookup::find_instance(self.client, setup).await {
                 Ok(Some(instance)) => {
                     self.event(Event::InstanceLanded {
                         id: setup.instance_id.clone(),
@@ -580,6 +622,111 @@ impl<F: FnMut(&Event)> Run<'_, F> {
                 }
             }
         }
+    }
+
+    /// With an R2 source, checks that the bucket exists before anything is written; a missing
+    /// one fails the run, unless the setup may create it. Whether this run created it.
+    async fn check_bucket(&mut self, plan: &mut Vec<String>) -> Outcome<bool> {
+        let (client, setup) = (self.client, self.setup);
+        let InstanceSource::R2Bucket(bucket) = &setup.source else {
+            return Ok(false);
+        };
+        self.event(Event::Started(Step::CheckBucket));
+        match client.r2_buckets_get(&setup.account_id, bucket).await {
+            Ok(_) => {
+                self.event(Event::BucketFound {
+                    name: bucket.clone(),
+                });
+                return Ok(false);
+            }
+            Err(error) if error.status() == Some(reqwest::StatusCode::NOT_FOUND) => {
+                if !setup.create_bucket {
+                    let status = error.status();
+                    let mut missing = Error::new(ErrorKind::Api, Some(&R2_BUCKETS_GET))
+                        .with_detail(format!(
+                            "R2 bucket \"{bucket}\" does not exist in account {}: create it first, \
+                             or let the setup create it",
+                            setup.account_id
+                        ));
+                    missing.0.status = status;
+                    return Err(self.abort(Step::CheckBucket, missing).await);
+                }
+            }
+            Err(error) => return Err(self.abort(Step::CheckBucket, error).await),
+        }
+        if setup.dry_run {
+            plan.push(format!(
+                "create R2 bucket {bucket} in account {}",
+                setup.account_id
+            ));
+            return Ok(false);
+        }
+        self.event(Event::Started(Step::CreateBucket));
+        let body = types::R2BucketCreate::new(bucket.clone());
+        match client.r2_buckets_create(&setup.account_id, &body).await {
+            Ok(_) => {}
+            // A create whose answer was lost: look before failing.
+            Err(error) if error.is_outcome_unknown() => {
+                if client
+                    .r2_buckets_get(&setup.account_id, bucket)
+                    .await
+                    .is_err()
+                {
+                    return Err(self.abort(Step::CreateBucket, error).await);
+                }
+            }
+            // Created meanwhile (by a run whose answer was lost, or by someone else): fine.
+            Err(error) if error.status() == Some(reqwest::StatusCode::CONFLICT) => {}
+            Err(error) => return Err(self.abort(Step::CreateBucket, error).await),
+        }
+        self.event(Event::BucketCreated {
+            name: bucket.clone(),
+        });
+        Ok(true)
+    }
+
+    /// With a namespace, creates it if it is missing. Whether this run created it. A namespace
+    /// holds nothing of value until the instance is in it, so a failed run deletes one it created.
+    async fn ensure_namespace(&mut self, plan: &mut Vec<String>) -> Outcome<bool> {
+        let (client, setup) = (self.client, self.setup);
+        let Some(namespace) = &setup.namespace else {
+            return Ok(false);
+        };
+        self.event(Event::Started(Step::EnsureNamespace));
+        match client
+            .ai_search_namespaces_get(&setup.account_id, namespace)
+            .await
+        {
+            Ok(_) => return Ok(false),
+            Err(error) if error.status() == Some(reqwest::StatusCode::NOT_FOUND) => {}
+            Err(error) => return Err(self.abort(Step::EnsureNamespace, error).await),
+        }
+        if setup.dry_run {
+            plan.push(format!("create AI Search namespace {namespace}"));
+            return Ok(false);
+        }
+        let body = types::AiSearchNamespaceCreate::new(namespace.clone());
+        match client
+            .ai_search_namespaces_create(&setup.account_id, &body)
+            .await
+        {
+            Ok(_) => {}
+            Err(error) if error.is_outcome_unknown() => {
+                let landed = client
+                    .ai_search_namespaces_get(&setup.account_id, namespace)
+                    .await
+                    .is_ok();
+                if !landed {
+                    return Err(self.abort(Step::EnsureNamespace, error).await);
+                }
+            }
+            Err(error) => return Err(self.abort(Step::EnsureNamespace, error).await),
+        }
+        self.event(Event::NamespaceCreated {
+            name: namespace.clone(),
+        });
+        self.created.namespace = Some(namespace.clone());
+        Ok(true)
     }
 
     /// Undoes what this run created and builds the error for `step`.

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use uuid::Uuid;
 
 use super::lookup::{all_registrations, named};
-use super::{AiSearchSetup, Event};
+use super::{AiSearchSetup, Event, target};
 use crate::{Client, Result};
 
 /// What a setup run has created so far, to delete again if a later step fails.
@@ -17,6 +17,8 @@ pub(super) struct Created {
     pub(super) registration: Option<Uuid>,
     /// An instance whose create lost its answer and could not be looked up: it may exist.
     pub(super) maybe_instance: Option<String>,
+    /// A namespace this run created (deleted last, once nothing of this run is in it).
+    pub(super) namespace: Option<String>,
 }
 
 /// What undoing did.
@@ -37,7 +39,10 @@ fn deleted<T>(result: Result<T>) -> Result<bool> {
 
 impl Created {
     pub(super) fn is_empty(&self) -> bool {
-        self.user_token.is_none() && self.registration.is_none() && self.maybe_instance.is_none()
+        self.user_token.is_none()
+            && self.registration.is_none()
+            && self.maybe_instance.is_none()
+            && self.namespace.is_none()
     }
 
     pub(super) async fn undo(
@@ -58,7 +63,7 @@ impl Created {
 
         if let Some(id) = self.maybe_instance {
             let what = format!("AI Search instance {id}");
-            match deleted(client.ai_search_instances_delete(account, &id).await) {
+            match deleted(target::delete_instance(client, setup, &id).await) {
                 Ok(true) => done(what, on_event),
                 Ok(false) => {}
                 Err(e) => {
@@ -97,7 +102,9 @@ impl Created {
                             "{what}: an AI Search registration names it"
                         )));
                     }
-                    Ok(_) => match deleted(client.user_tokens_delete(&id).await) {
+                    Ok(_) => match deleted(
+                        target::delete_token(client, account, setup.token_owner, &id).await,
+                    ) {
                         Ok(true) => done(what, on_event),
                         Ok(false) => {}
                         Err(e) => {
@@ -113,6 +120,24 @@ impl Created {
                             "{what} (could not check whether a registration names it: {e}); \
                              the next run deletes it unless one does"
                         ));
+                    }
+                }
+            }
+        }
+        if let Some(name) = self.namespace {
+            let what = format!("AI Search namespace {name}");
+            let instance_may_be_in_it = blocked
+                .as_deref()
+                .is_some_and(|b| b.starts_with("instance"));
+            if instance_may_be_in_it {
+                left.push(format!("{what} (an instance may be in it)"));
+            } else {
+                match deleted(client.ai_search_namespaces_delete(account, &name).await) {
+                    Ok(true) => done(what, on_event),
+                    Ok(false) => {}
+                    Err(e) => {
+                        on_event(&Event::RollbackFailed(what.clone()));
+                        left.push(format!("{what} ({e}); the next run uses it"));
                     }
                 }
             }

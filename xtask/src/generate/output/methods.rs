@@ -15,7 +15,9 @@ pub fn emit(input: &Input<'_>, files: &mut Files) -> Result<()> {
         "The methods of [`Client`](crate::Client), one per operation, and their query parameters.",
         quote! {
             #(mod #modules;)*
-            #(pub use self::#modules::*;)*
+            // An area may have nothing public of its own (its models all shared, or no query
+            // structs): its glob is then empty, or re-exports only crate-visible items.
+            #(#[allow(unused_imports)] pub use self::#modules::*;)*
         },
     )?;
     for area in areas {
