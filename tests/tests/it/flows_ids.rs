@@ -17,6 +17,7 @@ fn client(server: &FakeCloudflare) -> Client {
 #[tokio::test]
 async fn a_registration_answered_without_its_id_is_looked_up_not_dropped() {
     let server = FakeCloudflare::start().await.unwrap();
+    server.create_r2_bucket(ACCOUNT, "docs-bucket");
     // The registration lands, but its answer says no id.
     server.inject(Fault::omit("ai_search_tokens_create", "id"));
     let setup = AiSearchSetup::new(

@@ -193,6 +193,7 @@ pub fn document_fields(items: &mut [Item], spec: &Value) {
     };
     for item in items {
         let Item::Struct(s) = item else { continue };
+        document_any_of_forms(s);
         // A `ModelRequired` struct (see `postprocess`) has the fields of its model.
         let name = s.ident.to_string();
         let model = schemas.get(&name).or_else(|| {
@@ -221,6 +222,31 @@ pub fn document_fields(items: &mut [Item], spec: &Value) {
             let doc = format!(" {}", facts(property, schemas));
             field.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
         }
+    }
+}
+
+/// typify turns an inline `anyOf` into a struct of flattened optional fields named `subtype_N`,
+/// one per form; such a struct is no model of the spec, so its fields are documented here.
+fn document_any_of_forms(s: &mut syn::ItemStruct) {
+    let Fields::Named(fields) = &mut s.fields else {
+        return;
+    };
+    for field in &mut fields.named {
+        let Some(ident) = &field.ident else { continue };
+        let Some(form) = ident
+            .to_string()
+            .strip_prefix("subtype_")
+            .map(str::to_owned)
+        else {
+            continue;
+        };
+        if form.parse::<u32>().is_err() || field.attrs.iter().any(|a| a.path().is_ident("doc")) {
+            continue;
+        }
+        let doc = format!(
+            " The value read as form {form} of those the spec allows (`anyOf`), when it is one."
+        );
+        field.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
     }
 }
 

@@ -304,8 +304,12 @@ impl Schemas<'_> {
                 None,
             )?);
         }
+        // Written as `oneOf` whatever upstream says: typify renders `anyOf` as a struct of
+        // flattened optional fields, which cannot hold a variant that is not an object (a string,
+        // a list), while `oneOf` becomes an untagged enum that decodes to the first variant that
+        // fits, which is what a reader of an `anyOf` needs.
         let mut model = Map::new();
-        model.insert(keyword.into(), Value::Array(converted));
+        model.insert("oneOf".into(), Value::Array(converted));
         let (use_site, _) = split_use_site(facts(flat));
         let reference = self.register(at, model, &Naming { name, ..naming })?;
         Ok(use_of(reference, use_site))
