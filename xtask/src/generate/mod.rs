@@ -55,6 +55,22 @@ pub fn run(root: &Path, mode: Mode, out: &mut dyn Write) -> Result<Report> {
     set.apply(mode, out)
 }
 
+/// Checks the spec in `spec_bytes` (as if read from `file`) and renders every generated file,
+/// in memory: [`run`] without the writing (for `cargo xtask sample`).
+pub fn check_and_render(
+    file: &Path,
+    spec_bytes: &[u8],
+    progenitor: &str,
+) -> Result<BTreeMap<PathBuf, String>> {
+    let spec = crate::load::parse_json(file, spec_bytes)?;
+    crate::load::require_openapi_30(&crate::load::Document {
+        file: file.to_path_buf(),
+        root: spec.clone(),
+    })?;
+    validate::check(file, &spec)?;
+    render(&spec, spec_bytes, progenitor)
+}
+
 /// Every generated file, by path relative to [`OUTPUT_DIR`]. The spec is taken as checked:
 /// [`run`] checks its version and structure first, so that errors name their place.
 pub fn render(
@@ -157,7 +173,7 @@ fn area_docs(spec: &Value) -> BTreeMap<String, String> {
 }
 
 /// progenitor's version, as Cargo.lock pins it.
-fn progenitor_version(root: &Path) -> Result<String> {
+pub fn progenitor_version(root: &Path) -> Result<String> {
     let lock_path = root.join("Cargo.lock");
     let lock = std::fs::read_to_string(&lock_path)
         .with_context(|| format!("reading {}", lock_path.display()))?;

@@ -28,6 +28,9 @@ pub struct Options {
     /// Skip (with a warning) allowlisted operations the upstream file does not have, as when
     /// trimming an older spec.
     pub allow_missing: bool,
+    /// Document every model the overlay leaves undocumented with a placeholder instead of
+    /// failing (for `cargo xtask sample`, whose operations have no prose of ours).
+    pub placeholder_docs: bool,
 }
 
 /// A trimmed spec, and what the trimmer wants the maintainer to know.
@@ -101,7 +104,8 @@ pub fn trim(
     let mut paths = serde_json::to_value(paths).expect("maps of JSON values serialize");
     deduplicate(&mut schemas.components, &mut paths);
     let problems = unused_overlay_entries(&schemas, overlay);
-    let (components, missing_docs) = documented(schemas.components, overlay);
+    let (components, missing_docs) =
+        documented(schemas.components, overlay, options.placeholder_docs);
     let mut problems = problems.into_iter().chain(missing_docs).collect::<Vec<_>>();
     if options.allow_missing {
         // An older spec lacks models the overlay describes; that is expected there.
@@ -264,6 +268,7 @@ fn rewrite_refs(value: &mut Value, replace: &BTreeMap<String, String>) {
 fn documented(
     components: BTreeMap<String, Component>,
     overlay: &Overlay,
+    placeholders: bool,
 ) -> (Map<String, Value>, Vec<String>) {
     let mut out = Map::new();
     let mut undocumented = Vec::new();
@@ -276,6 +281,9 @@ fn documented(
         {
             Some(doc) => {
                 schema.insert("description".into(), json!(doc.trim()));
+            }
+            None if placeholders => {
+                schema.insert("description".into(), json!(format!("The `{name}` model.")));
             }
             None => undocumented.push(name.clone()),
         }
