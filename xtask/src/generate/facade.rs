@@ -6,7 +6,7 @@ use anyhow::{Context, Result, bail};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::visit_mut::VisitMut;
-use syn::{FnArg, GenericArgument, Pat, PathArguments, ReturnType, Type};
+use syn::{FnArg, GenericArgument, Pat, PathArguments, Type};
 
 use super::api::Operation;
 use crate::overlay::Role;
@@ -27,36 +27,6 @@ pub fn area(
         use crate::types;
         #(#items)*
     })
-}
-
-/// The result type inside `Envelope<…>` of a raw method's return type.
-fn envelope_result(method: &syn::ImplItemFn) -> Result<Type> {
-    let ReturnType::Type(_, ty) = &method.sig.output else {
-        bail!("raw method returns nothing")
-    };
-    // Result<ResponseValue<crate::Envelope<T>>, Error<…>>
-    let mut current: &Type = ty;
-    for expected in ["Result", "ResponseValue", "Envelope"] {
-        let Type::Path(path) = current else {
-            bail!("unexpected return type of {}", method.sig.ident)
-        };
-        let segment = path.path.segments.last().context("empty type path")?;
-        if segment.ident != expected {
-            bail!(
-                "{}: expected `{expected}` in the return type, found `{}`",
-                method.sig.ident,
-                segment.ident
-            );
-        }
-        let PathArguments::AngleBracketed(args) = &segment.arguments else {
-            bail!("`{expected}` without arguments")
-        };
-        let Some(GenericArgument::Type(inner)) = args.args.first() else {
-            bail!("`{expected}` without a type")
-        };
-        current = inner;
-    }
-    Ok(current.clone())
 }
 
 /// The item type of `::std::vec::Vec<T>`.
@@ -181,7 +151,13 @@ fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
                 stream_args.push(quote! { #ident: #raw_ty });
                 passes.push(quote! { #ident });
             }
-            ("query", role) => {
+            // A required query or header parameter is an argument of its own.
+            ("query" | "header", None) if option_inner(&ty).is_none() => {
+                args.push((ident.clone(), quote! { #ident: #ty }));
+                stream_args.push(quote! { #ident: #raw_ty });
+                passes.push(quote! { #ident });
+            }
+            ("query" | "header", role) => {
                 let inner = option_inner(&ty).with_context(|| {
                     format!("{}: query parameter `{ident}` is not optional", op.id)
                 })?;
@@ -194,10 +170,20 @@ fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
                         quote! { ::std::option::Option<::std::string::String> },
                         quote! { query.#ident.as_deref() },
                     ),
-                    _ => (
-                        quote! { ::std::option::Option<#inner> },
-                        quote! { query.#ident.clone() },
-                    ),
+                    // progenitor borrows a list (`&Vec<T>`): the query struct owns it.
+                    _ => match &inner {
+                        Type::Reference(reference) => {
+                            let owned = &reference.elem;
+                            (
+                                quote! { ::std::option::Option<#owned> },
+                                quote! { query.#ident.as_ref() },
+                            )
+                        }
+                        _ => (
+                            quote! { ::std::option::Option<#inner> },
+                            quote! { query.#ident.clone() },
+                        ),
+                    },
                 };
                 let doc = match role {
                     Some(Role::Page) => {
@@ -211,7 +197,10 @@ fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
                             None => " How many items a page holds.".to_string(),
                         }
                     }
-                    _ => format!(" The `{}` query parameter.", parameter.name),
+                    _ => format!(
+                        " The `{}` {} parameter.",
+                        parameter.name, parameter.location
+                    ),
                 };
                 query_fields.push(quote! { #[doc = #doc] pub #ident: #field_ty, });
                 query_names.push(ident);
@@ -227,21 +216,15 @@ fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
     }
     let args: Vec<TokenStream> = args.into_iter().map(|(_, arg)| arg).collect();
 
-    let result = envelope_result(raw)?;
     let per_page = match &per_page_field {
         Some(field) => quote! { query.#field },
         None => quote! { None },
     };
-    let (returns, finish) = match (op.is_list, vec_item(&result)) {
-        (true, Some(item)) => (
-            quote! { crate::Page<#item> },
-            quote! { finish_page(result, #per_page) },
-        ),
-        _ => (
-            quote! { crate::Response<#result> },
-            quote! { finish(result) },
-        ),
-    };
+    let super::shape::Returns {
+        returns,
+        finish,
+        result,
+    } = super::shape::returns(&op.id, &op.answer, raw, per_page)?;
 
     // Refused before the call starts: a value that would change the request's path.
     let check = (!path_checks.is_empty()).then(|| {

@@ -13,6 +13,7 @@ pub(crate) mod panics;
 mod postprocess;
 pub mod prepare;
 mod replace;
+pub mod shape;
 mod split;
 mod validate;
 
@@ -132,9 +133,32 @@ fn settings(spec: &Value) -> progenitor::GenerationSettings {
         .with_derive("PartialEq")
         .with_crate(prepare::SECRET_CRATE, progenitor::CrateVers::Any, None);
     for (name, rust) in replacements(spec) {
-        settings.with_replacement(name, rust, std::iter::empty());
+        settings.with_replacement(rust_name(&name), rust, std::iter::empty());
     }
     settings
+}
+
+/// The Rust name typify gives the model named `name` in the spec (its replacements are keyed by
+/// it): `SR2Bucket` becomes `Sr2Bucket`, `min_tls` `MinTls`.
+pub fn rust_name(name: &str) -> String {
+    use heck::ToPascalCase;
+    let cleaned: String = name
+        .replace('\'', "")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let out = cleaned.to_pascal_case();
+    match out.chars().next() {
+        None => "X".into(),
+        Some(c) if c.is_alphabetic() || c == '_' => out,
+        Some(_) => format!("X{out}"),
+    }
 }
 
 /// The names of the properties marked `x-sensitive` anywhere in the spec.

@@ -6,7 +6,9 @@
 //! prose, and is rendered with sorted keys so that the same input gives the same bytes.
 
 mod operation;
+mod responses;
 mod schema;
+mod shared;
 
 use std::collections::BTreeMap;
 
@@ -14,6 +16,7 @@ use serde_json::{Map, Value, json};
 
 pub use operation::{ERROR_ENVELOPE, RESPONSE_MESSAGE, RESULT_INFO, normalize_security};
 pub use schema::{SCHEMAS, merge_models, pascal_case};
+pub use shared::RESPONSE_MESSAGE_SOURCE;
 
 use crate::load::{Document, SpecError, require_openapi_30};
 use crate::overlay::Overlay;

@@ -423,7 +423,7 @@ fn every_error_response_is_one_error_envelope() {
     }
     assert_eq!(statuses, BTreeSet::from(["4XX".into(), "5XX".into()]));
     // Three different upstream error schemas (an inline one, a plain component and an `allOf`)
-    // merge: all their fields, and only what all require.
+    // make no difference: the error envelope and its messages are the trimmer's own models.
     assert_eq!(
         schema(&spec, "ErrorEnvelope"),
         &json!({
@@ -447,7 +447,10 @@ fn every_error_response_is_one_error_envelope() {
             "required": ["code", "message"],
             "properties": {
                 "code": {"minimum": 1000, "type": "integer"},
+                "documentation_url": {"type": "string"},
                 "message": {"type": "string"},
+                "path": {"items": {"type": "string"}, "type": "array"},
+                "source": reference("ResponseMessageSource"),
             },
             "x-envelope": "message",
         })
