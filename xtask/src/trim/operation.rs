@@ -89,6 +89,23 @@ impl<'a> Schemas<'a> {
                 found.push((p_at, parameter));
             }
         }
+        // A `{name}` of the path that upstream declares no parameter for is still one: a string.
+        let declared: Vec<String> = found
+            .iter()
+            .filter(|(_, p)| p.get("in").and_then(Value::as_str) == Some("path"))
+            .filter_map(|(_, p)| p.get("name").and_then(Value::as_str).map(str::to_string))
+            .collect();
+        let undeclared: Vec<Value> = path
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+            .filter(|name| !declared.iter().any(|d| d == name))
+            .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
+            .collect();
+        let mut found: Vec<(Pointer, &Value)> = found;
+        for parameter in &undeclared {
+            found.push((at.join("parameters"), parameter));
+        }
         let mut converted = Vec::new();
         for (p_at, parameter) in found {
             let name = parameter
