@@ -21,6 +21,7 @@ pub fn emit(mut mock: syn::File, files: &mut Files) -> Result<()> {
 
 /// progenitor's helper for a list-typed query parameter matches `value.to_string()`, which a
 /// list does not have: it matches each item instead (the client sends one `key=item` pair each).
+/// progenitor's own output for other parameters is left as it is.
 struct ListQueryParams;
 
 impl VisitMut for ListQueryParams {
@@ -53,8 +54,17 @@ impl VisitMut for ListItems {
         }
         let receiver = &call.receiver;
         let name = &call.args[0];
+        // Each item as the client writes it: through serde (a date-time in RFC 3339, an enum as
+        // its wire value), a string as itself.
         *expr = syn::parse_quote! {
-            value.iter().fold(#receiver, |when, item| when.query_param(#name, item.to_string()))
+            value.iter().fold(#receiver, |when, item| {
+                let text = match ::serde_json::to_value(item) {
+                    ::std::result::Result::Ok(::serde_json::Value::String(text)) => text,
+                    ::std::result::Result::Ok(other) => other.to_string(),
+                    ::std::result::Result::Err(_) => ::std::string::String::new(),
+                };
+                when.query_param(#name, text)
+            })
         };
     }
 }
