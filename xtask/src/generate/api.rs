@@ -171,9 +171,7 @@ fn read_operation(
     });
     let success = op["responses"]
         .as_object()
-        .into_iter()
-        .flatten()
-        .find(|(status, _)| status.starts_with('2'))
+        .and_then(super::shape::primary_success)
         .map(|(_, r)| r);
     let answer = super::shape::Answer::of(&id, success, schemas)?;
     let (envelope, is_list) = match &answer {

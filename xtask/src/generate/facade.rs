@@ -210,7 +210,17 @@ fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
         }
     }
     let has_query = !query_fields.is_empty();
-    let path_names: Vec<syn::Ident> = args.iter().map(|(name, _)| name.clone()).collect();
+    // What the `…_all` stream passes for each argument, page after page: a borrowed one as it
+    // is, an owned one (a required enum parameter, say) cloned.
+    let path_names: Vec<TokenStream> = args
+        .iter()
+        .map(|(name, arg)| match syn::parse2::<FnArg>(arg.clone()) {
+            Ok(FnArg::Typed(typed)) if !matches!(*typed.ty, Type::Reference(_)) => {
+                quote! { ::std::clone::Clone::clone(&#name) }
+            }
+            _ => quote! { #name },
+        })
+        .collect();
     if has_query {
         args.push((format_ident!("query"), quote! { query: &#query_name }));
     }

@@ -112,14 +112,12 @@ fn any_success_status(op: &mut Value) {
     let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
         return;
     };
-    let success: Vec<String> = responses
-        .keys()
-        .filter(|s| s.starts_with('2'))
-        .cloned()
-        .collect();
-    if let [only] = success.as_slice()
-        && let Some(response) = responses.remove(only)
-    {
+    let Some(primary) = super::shape::primary_success(responses).map(|(s, _)| s.clone()) else {
+        return;
+    };
+    // One success type for progenitor (see `shape::primary_success`).
+    responses.retain(|status, _| !status.starts_with('2') || *status == primary);
+    if let Some(response) = responses.remove(&primary) {
         responses.insert("2XX".to_string(), response);
     }
 }

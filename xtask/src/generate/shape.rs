@@ -71,6 +71,28 @@ impl Answer {
     }
 }
 
+/// The success response an operation is generated for, of `responses` (status → response):
+/// the only one, or when upstream documents several (a 200 with JSON and a 202 without a body),
+/// the first with JSON, else the first with a body, else the first. progenitor takes one type
+/// for every success; an answer of another documented form fails to decode, as an error.
+pub fn primary_success(responses: &serde_json::Map<String, Value>) -> Option<(&String, &Value)> {
+    let success: Vec<(&String, &Value)> = responses
+        .iter()
+        .filter(|(s, _)| s.starts_with('2'))
+        .collect();
+    let has = |r: &Value, json: bool| {
+        r.get("content")
+            .and_then(Value::as_object)
+            .is_some_and(|c| !json || c.contains_key("application/json"))
+    };
+    success
+        .iter()
+        .find(|(_, r)| has(r, true))
+        .or_else(|| success.iter().find(|(_, r)| has(r, false)))
+        .or_else(|| success.first())
+        .copied()
+}
+
 /// What a facade method returns, and how it finishes the call.
 pub struct Returns {
     /// The method's return type inside `crate::Result<…>`.

@@ -124,14 +124,12 @@ fn operations_with_other_error_and_message_shapes_change_no_existing_model() {
         schema(&spec, envelope)["properties"]["messages"],
         json!({ "type": "array", "items": message })
     );
-    for status in ["4XX"] {
-        let error = &spec["paths"]["/accounts/{account_id}/devices/policy/exclude"]["get"]["responses"]
-            [status]["content"]["application/json"]["schema"];
-        assert_eq!(
-            error,
-            &json!({ "$ref": "#/components/schemas/ErrorEnvelope" })
-        );
-    }
+    let error = &spec["paths"]["/accounts/{account_id}/devices/policy/exclude"]["get"]["responses"]
+        ["4XX"]["content"]["application/json"]["schema"];
+    assert_eq!(
+        error,
+        &json!({ "$ref": "#/components/schemas/ErrorEnvelope" })
+    );
 }
 
 #[test]
