@@ -210,15 +210,16 @@ fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
         }
     }
     let has_query = !query_fields.is_empty();
-    // What the `…_all` stream passes for each argument, page after page: a borrowed one as it
-    // is, an owned one (a required enum parameter, say) cloned.
-    let path_names: Vec<TokenStream> = args
+    // The `…_all` stream passes its arguments page after page: a borrowed one as it is, an
+    // owned one (a required enum parameter, say) cloned for each page's call.
+    let path_names: Vec<syn::Ident> = args.iter().map(|(name, _)| name.clone()).collect();
+    let owned_clones: Vec<TokenStream> = args
         .iter()
-        .map(|(name, arg)| match syn::parse2::<FnArg>(arg.clone()) {
+        .filter_map(|(name, arg)| match syn::parse2::<FnArg>(arg.clone()) {
             Ok(FnArg::Typed(typed)) if !matches!(*typed.ty, Type::Reference(_)) => {
-                quote! { ::std::clone::Clone::clone(&#name) }
+                Some(quote! { let #name = ::std::clone::Clone::clone(&#name); })
             }
-            _ => quote! { #name },
+            _ => None,
         })
         .collect();
     if has_query {
@@ -294,6 +295,7 @@ fn operation(op: &Operation, raw: &syn::ImplItemFn) -> Result<TokenStream> {
                     };
                     crate::runtime::paginate::items(pages, move |page, per_page| {
                         let query = #query_name { #page: Some(page), #per_page: Some(per_page), ..query.clone() };
+                        #(#owned_clones)*
                         async move { self.#name(#(#path_names,)* &query).await }
                     })
                 }
