@@ -35,6 +35,26 @@ enum Command {
     Bench(BenchArgs),
     /// Cut Cloudflare's spec down to our operations, schemas verbatim, for the conformance referees.
     UpstreamSubset(UpstreamSubsetArgs),
+    /// Add N random upstream operations to a copy of the overlay, trim, generate and check them
+    /// in a throwaway workspace under target/, and say which fail and why.
+    Sample(SampleArgs),
+}
+
+#[derive(Args)]
+struct SampleArgs {
+    /// How many upstream operations to add.
+    #[arg(long, default_value_t = 100)]
+    count: usize,
+    /// Which ones (the same seed always picks the same operations of the same spec).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Cloudflare's published spec [default: $CLOUDFLARE_UPSTREAM_DIR/cloudflare-openapi-2026-08-17.json.gz,
+    /// else ../shared/upstream]
+    #[arg(long, value_name = "FILE")]
+    upstream: Option<PathBuf>,
+    /// Stop after generating: skip `cargo check`.
+    #[arg(long)]
+    no_check: bool,
 }
 
 #[derive(Args)]
@@ -145,6 +165,7 @@ where
             crate::bench::run(&crate::repo_root(), &options, out)
         }
         Command::UpstreamSubset(args) => run_upstream_subset(&args, out),
+        Command::Sample(args) => run_sample(&args, out),
     };
     match result {
         Ok(()) => 0,
@@ -172,6 +193,7 @@ fn run_trim(args: &TrimArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result
     let upstream = load::load_with(&args.upstream, limits)?;
     let options = trim::Options {
         allow_missing: args.allow_missing,
+        ..Default::default()
     };
     let trimmed = trim::trim(&upstream, &overlay, options)?;
     for warning in &trimmed.warnings {
@@ -225,6 +247,24 @@ fn run_upstream_subset(args: &UpstreamSubsetArgs, out: &mut dyn Write) -> Result
     std::fs::write(&file, crate::upstream_subset::render(&subset))
         .with_context(|| format!("writing {}", file.display()))?;
     writeln!(out, "{}: written", file.display())?;
+    Ok(())
+}
+
+fn run_sample(args: &SampleArgs, out: &mut dyn Write) -> Result<()> {
+    let options = crate::sample::Options {
+        upstream: match &args.upstream {
+            Some(path) => resolve(path),
+            None => crate::workspace::upstream_dir().join(crate::workspace::CURRENT_UPSTREAM),
+        },
+        count: args.count,
+        seed: args.seed,
+        check: !args.no_check,
+    };
+    let outcome = crate::sample::run(&crate::repo_root(), &options, out)?;
+    write!(out, "{}", outcome.render())?;
+    if !outcome.is_clean() {
+        anyhow::bail!("some sampled operations fail (see above)");
+    }
     Ok(())
 }
 

@@ -9,6 +9,7 @@ pub mod keywords;
 pub mod load;
 pub mod overlay;
 pub mod pointer;
+pub mod sample;
 pub mod sink;
 pub mod trim;
 pub mod upstream_subset;

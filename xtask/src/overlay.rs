@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::load::{Location, SpecError};
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Overlay {
     /// The file this overlay was read from (for messages).
@@ -77,13 +77,13 @@ impl Role {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Info {
     pub title: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Operation {
     /// Our `operationId` (snake_case): the client's method name.
@@ -107,7 +107,7 @@ impl Operation {
 }
 
 /// A correction to upstream's description, applied while trimming. Each says why.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fix {
     /// A property of this model ...

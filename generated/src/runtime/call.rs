@@ -140,6 +140,19 @@ type ProgenitorResult<T> = std::result::Result<
     progenitor_client::Error<Envelope<serde_json::Value>>,
 >;
 
+/// progenitor's result for an answer that is not an envelope.
+#[allow(dead_code, reason = "for operations whose answer is not an envelope")]
+type BareResult<T> =
+    std::result::Result<ResponseValue<T>, progenitor_client::Error<Envelope<serde_json::Value>>>;
+
+/// A bare answer as an envelope around it, so that it goes the way of every other answer.
+#[allow(dead_code, reason = "for operations whose answer is not an envelope")]
+fn in_envelope<T>(value: ResponseValue<T>) -> ResponseValue<Envelope<T>> {
+    let status = value.status();
+    let headers = value.headers().clone();
+    ResponseValue::new(Envelope::success(value.into_inner()), status, headers)
+}
+
 impl Call {
     pub(crate) fn progenitor(&self) -> &ProgenitorClient {
         &self.progenitor
@@ -181,6 +194,66 @@ impl Call {
         let items = envelope.result.unwrap_or_default();
         let info = envelope.result_info.unwrap_or_default();
         Ok(Page::new(items, info, per_page.map(u64::from), meta))
+    }
+
+    /// The result of a call whose answer is Cloudflare's envelope without a result.
+    #[allow(
+        dead_code,
+        reason = "for operations whose answer is not an envelope around a result"
+    )]
+    pub(crate) async fn finish_unit(
+        self,
+        result: ProgenitorResult<serde_json::Value>,
+    ) -> Result<Response<()>> {
+        let (_, meta) = self.success(result).await?;
+        Ok(Response::new((), meta))
+    }
+
+    /// The result of a call whose answer is not an envelope: a bare JSON body (`T`), or none
+    /// (`()`). Only the status tells a failure, and errors are read as for every call.
+    #[allow(
+        dead_code,
+        reason = "for operations whose answer is not an envelope around a result"
+    )]
+    pub(crate) async fn finish_bare<T>(self, result: BareResult<T>) -> Result<Response<T>> {
+        let (envelope, meta) = self.success(result.map(in_envelope)).await?;
+        match envelope.result {
+            Some(result) => Ok(Response::new(result, meta)),
+            None => {
+                let error = self
+                    .error(ErrorKind::Decode)
+                    .with_detail("the response has no result");
+                Err(self.complete(error, &self.secrets()))
+            }
+        }
+    }
+
+    /// The result of a call whose answer is not JSON (a file, a text): its bytes, read within
+    /// the client's body limit.
+    #[allow(
+        dead_code,
+        reason = "for operations whose answer is not an envelope around a result"
+    )]
+    pub(crate) async fn finish_bytes(
+        self,
+        result: BareResult<progenitor_client::ByteStream>,
+    ) -> Result<Response<Bytes>> {
+        use futures::TryStreamExt;
+        let (envelope, meta) = self.success(result.map(in_envelope)).await?;
+        let chunks: std::result::Result<Vec<Bytes>, _> = match envelope.result {
+            Some(stream) => stream.into_inner().try_collect().await,
+            None => Ok(Vec::new()),
+        };
+        match chunks {
+            Ok(chunks) => Ok(Response::new(Bytes::from(chunks.concat()), meta)),
+            Err(cause) => {
+                let error = self
+                    .error(ErrorKind::Decode)
+                    .with_detail("the response body could not be read")
+                    .with_source(cause);
+                Err(self.complete(error, &self.secrets()))
+            }
+        }
     }
 
     async fn success<T>(&self, result: ProgenitorResult<T>) -> Result<(Envelope<T>, Meta)> {

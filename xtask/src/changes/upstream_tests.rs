@@ -14,6 +14,7 @@ fn real_report() -> Option<Report> {
     let doc = crate::load::load(&upstream).unwrap_or_else(|e| panic!("loading upstream: {e}"));
     let options = crate::trim::Options {
         allow_missing: true,
+        ..Default::default()
     };
     let old = crate::trim::trim(&doc, &overlay, options)
         .unwrap_or_else(|e| panic!("trimming the 2024 spec: {e}"))

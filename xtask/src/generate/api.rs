@@ -3,10 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use serde_json::Value;
 
-use crate::keywords::EnvelopePart;
 use crate::overlay::Role;
 use crate::trim::SCHEMAS;
 
@@ -43,8 +42,11 @@ pub struct Operation {
     /// Whether that body is a model without fields (rolling a token's value): the client sends
     /// it without asking callers for it.
     pub body_is_empty: bool,
-    /// The envelope model of the success response.
+    /// The envelope model of the success response (empty when it is not an envelope around a
+    /// result: see `answer`).
     pub envelope: String,
+    /// What the success response carries.
+    pub answer: super::shape::Answer,
     /// Whether `result` is a list.
     pub is_list: bool,
     pub permissions: Vec<String>,
@@ -77,7 +79,7 @@ impl Operation {
 
 pub struct Api {
     pub operations: Vec<Operation>,
-    /// Model name → area (or [`SHARED`]).
+    /// Model name (the spec's, and the Rust one) → area (or [`SHARED`]).
     pub model_areas: BTreeMap<String, String>,
     /// The areas: those of the operations, and [`SHARED`].
     pub areas: BTreeSet<String>,
@@ -112,15 +114,17 @@ impl Api {
         }
         operations.sort_by(|a, b| a.id.cmp(&b.id));
 
+        // By the spec's name and by the Rust name typify gives it (they differ for names like
+        // `SR2Bucket`, which becomes `Sr2Bucket`).
         let model_areas = schemas
             .keys()
-            .map(|name| {
+            .flat_map(|name| {
                 let areas = reached.get(name);
                 let area = match areas {
                     Some(a) if a.len() == 1 => a.iter().next().cloned().unwrap_or_default(),
                     _ => SHARED.to_string(),
                 };
-                (name.clone(), area)
+                [(super::rust_name(name), area.clone()), (name.clone(), area)]
             })
             .collect();
         let mut areas: BTreeSet<String> = operations.iter().map(|o| o.area.clone()).collect();
@@ -176,28 +180,13 @@ fn read_operation(
     });
     let success = op["responses"]
         .as_object()
-        .into_iter()
-        .flatten()
-        .find(|(status, _)| status.starts_with('2'))
+        .and_then(super::shape::primary_success)
         .map(|(_, r)| r);
-    let envelope_ref = success
-        .and_then(|r| r.pointer("/content/application~1json/schema/$ref"))
-        .and_then(Value::as_str)
-        .with_context(|| format!("operation {id} has no success envelope"))?;
-    let envelope = envelope_ref
-        .strip_prefix(SCHEMAS)
-        .unwrap_or(envelope_ref)
-        .to_string();
-    let Some(envelope_schema) = schemas.get(&envelope) else {
-        bail!("operation {id} refers to a missing model {envelope}");
+    let answer = super::shape::Answer::of(&id, success, schemas)?;
+    let (envelope, is_list) = match &answer {
+        super::shape::Answer::Envelope { model, is_list } => (model.clone(), *is_list),
+        _ => (String::new(), false),
     };
-    if EnvelopePart::of(envelope_schema) != Some(EnvelopePart::Success) {
-        bail!(
-            "operation {id}: its success response {envelope} is not marked as an envelope (x-envelope)"
-        );
-    }
-    let is_list =
-        envelope_schema.pointer("/properties/result/type") == Some(&Value::String("array".into()));
     let strings = |v: &Value| -> Vec<String> {
         v.as_array()
             .into_iter()
@@ -225,6 +214,7 @@ fn read_operation(
         parameters,
         has_body: op.get("requestBody").is_some(),
         envelope,
+        answer,
         is_list,
         permissions: strings(&op["x-cfPermissionsRequired"]["enum"]),
         token_groups: strings(&op["x-api-token-group"]),

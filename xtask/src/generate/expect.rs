@@ -41,10 +41,10 @@ impl Targets {
             let is =
                 |key: &str, value: &str| schema.get(key).and_then(Value::as_str) == Some(value);
             if is("type", "string") && schema.get("enum").is_some() {
-                targets.string_enums.insert(name.clone());
+                targets.string_enums.insert(super::rust_name(name));
             }
             if schema.get("additionalProperties") == Some(&Value::Bool(false)) {
-                targets.closed_models.insert(name.clone());
+                targets.closed_models.insert(super::rust_name(name));
             }
             let properties = schema.get("properties").and_then(Value::as_object);
             targets.date_times += properties

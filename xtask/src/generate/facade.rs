@@ -6,7 +6,7 @@ use anyhow::{Context, Result, bail};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::visit_mut::VisitMut;
-use syn::{FnArg, GenericArgument, Pat, PathArguments, ReturnType, Type};
+use syn::{FnArg, GenericArgument, Pat, PathArguments, Type};
 
 use super::api::Operation;
 use crate::overlay::Role;
@@ -33,36 +33,6 @@ pub fn area(
         use crate::types;
         #(#items)*
     })
-}
-
-/// The result type inside `Envelope<…>` of a raw method's return type.
-fn envelope_result(method: &syn::ImplItemFn) -> Result<Type> {
-    let ReturnType::Type(_, ty) = &method.sig.output else {
-        bail!("raw method returns nothing")
-    };
-    // Result<ResponseValue<crate::Envelope<T>>, Error<…>>
-    let mut current: &Type = ty;
-    for expected in ["Result", "ResponseValue", "Envelope"] {
-        let Type::Path(path) = current else {
-            bail!("unexpected return type of {}", method.sig.ident)
-        };
-        let segment = path.path.segments.last().context("empty type path")?;
-        if segment.ident != expected {
-            bail!(
-                "{}: expected `{expected}` in the return type, found `{}`",
-                method.sig.ident,
-                segment.ident
-            );
-        }
-        let PathArguments::AngleBracketed(args) = &segment.arguments else {
-            bail!("`{expected}` without arguments")
-        };
-        let Some(GenericArgument::Type(inner)) = args.args.first() else {
-            bail!("`{expected}` without a type")
-        };
-        current = inner;
-    }
-    Ok(current.clone())
 }
 
 /// The item type of `::std::vec::Vec<T>`.
@@ -208,7 +178,21 @@ fn operation(
                 stream_passes.push(quote! { &#ident });
                 passes.push(quote! { #ident });
             }
-            ("query", role) => {
+            // A required query or header parameter is an argument of its own.
+            ("query" | "header", None) if option_inner(&ty).is_none() => {
+                args.push((ident.clone(), quote! { #ident: #ty }));
+                stream_args.push(quote! { #ident: #ty });
+                stream_clones.push(quote! { let #ident = ::std::clone::Clone::clone(&#ident); });
+                if matches!(ty, Type::Reference(_)) {
+                    stream_owned
+                        .push(quote! { let #ident = ::std::borrow::ToOwned::to_owned(#ident); });
+                    stream_passes.push(quote! { &#ident });
+                } else {
+                    stream_passes.push(quote! { #ident });
+                }
+                passes.push(quote! { #ident });
+            }
+            ("query" | "header", role) => {
                 let inner = option_inner(&ty).with_context(|| {
                     format!("{}: query parameter `{ident}` is not optional", op.id)
                 })?;
@@ -221,10 +205,20 @@ fn operation(
                         quote! { ::std::option::Option<::std::string::String> },
                         quote! { query.#ident.as_deref() },
                     ),
-                    _ => (
-                        quote! { ::std::option::Option<#inner> },
-                        quote! { query.#ident.clone() },
-                    ),
+                    // progenitor borrows a list (`&Vec<T>`): the query struct owns it.
+                    _ => match &inner {
+                        Type::Reference(reference) => {
+                            let owned = &reference.elem;
+                            (
+                                quote! { ::std::option::Option<#owned> },
+                                quote! { query.#ident.as_ref() },
+                            )
+                        }
+                        _ => (
+                            quote! { ::std::option::Option<#inner> },
+                            quote! { query.#ident.clone() },
+                        ),
+                    },
                 };
                 let doc = match role {
                     Some(Role::Page) => {
@@ -241,8 +235,9 @@ fn operation(
                     _ => match &parameter.description {
                         Some(text) => format!(" {text}"),
                         None => format!(
-                            " Sent as the `{}` query parameter. {}",
+                            " Sent as the `{}` {} parameter. {}",
                             parameter.name,
+                            parameter.location,
                             super::docs::facts(&parameter.schema, schemas)
                         ),
                     },
@@ -260,21 +255,15 @@ fn operation(
     }
     let args: Vec<TokenStream> = args.into_iter().map(|(_, arg)| arg).collect();
 
-    let result = envelope_result(raw)?;
     let per_page = match &per_page_field {
         Some(field) => quote! { query.#field },
         None => quote! { None },
     };
-    let (returns, finish) = match (op.is_list, vec_item(&result)) {
-        (true, Some(item)) => (
-            quote! { crate::Page<#item> },
-            quote! { finish_page(result, #per_page) },
-        ),
-        _ => (
-            quote! { crate::Response<#result> },
-            quote! { finish(result) },
-        ),
-    };
+    let super::shape::Returns {
+        returns,
+        finish,
+        result,
+    } = super::shape::returns(&op.id, &op.answer, raw, per_page)?;
 
     // Refused before the call starts: a value that would change the request's path.
     let check = (!path_checks.is_empty()).then(|| {

@@ -14,6 +14,7 @@ pub(crate) mod panics;
 mod postprocess;
 pub mod prepare;
 mod replace;
+pub mod shape;
 mod split;
 mod validate;
 
@@ -54,6 +55,22 @@ pub fn run(root: &Path, mode: Mode, out: &mut dyn Write) -> Result<Report> {
         set.add(Path::new(OUTPUT_DIR).join(path), contents);
     }
     set.apply(mode, out)
+}
+
+/// Checks the spec in `spec_bytes` (as if read from `file`) and renders every generated file,
+/// in memory: [`run`] without the writing (for `cargo xtask sample`).
+pub fn check_and_render(
+    file: &Path,
+    spec_bytes: &[u8],
+    progenitor: &str,
+) -> Result<BTreeMap<PathBuf, String>> {
+    let spec = crate::load::parse_json(file, spec_bytes)?;
+    crate::load::require_openapi_30(&crate::load::Document {
+        file: file.to_path_buf(),
+        root: spec.clone(),
+    })?;
+    validate::check(file, &spec)?;
+    render(&spec, spec_bytes, progenitor)
 }
 
 /// Every generated file, by path relative to [`OUTPUT_DIR`]. The spec is taken as checked:
@@ -117,9 +134,32 @@ fn settings(spec: &Value) -> progenitor::GenerationSettings {
         .with_derive("PartialEq")
         .with_crate(prepare::SECRET_CRATE, progenitor::CrateVers::Any, None);
     for (name, rust) in replacements(spec) {
-        settings.with_replacement(name, rust, std::iter::empty());
+        settings.with_replacement(rust_name(&name), rust, std::iter::empty());
     }
     settings
+}
+
+/// The Rust name typify gives the model named `name` in the spec (its replacements are keyed by
+/// it): `SR2Bucket` becomes `Sr2Bucket`, `min_tls` `MinTls`.
+pub fn rust_name(name: &str) -> String {
+    use heck::ToPascalCase;
+    let cleaned: String = name
+        .replace('\'', "")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let out = cleaned.to_pascal_case();
+    match out.chars().next() {
+        None => "X".into(),
+        Some(c) if c.is_alphabetic() || c == '_' => out,
+        Some(_) => format!("X{out}"),
+    }
 }
 
 /// The names of the properties marked `x-sensitive` anywhere in the spec.
@@ -158,7 +198,7 @@ fn area_docs(spec: &Value) -> BTreeMap<String, String> {
 }
 
 /// progenitor's version, as Cargo.lock pins it.
-fn progenitor_version(root: &Path) -> Result<String> {
+pub fn progenitor_version(root: &Path) -> Result<String> {
     let lock_path = root.join("Cargo.lock");
     let lock = std::fs::read_to_string(&lock_path)
         .with_context(|| format!("reading {}", lock_path.display()))?;

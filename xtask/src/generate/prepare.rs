@@ -13,6 +13,9 @@
 //! - `{allOf: [{$ref}]}` uses become plain references.
 //! - An object model without properties becomes an empty struct rather than a map.
 //! - Any 2xx status is a success, not only the one the spec documents.
+//! - A parameter whose schema is a union is a string (it is text on the wire).
+//! - A string enum whose values typify cannot name apart (`count` and `COUNT`, `>=` and `<=`)
+//!   is a plain string.
 //! - Models used only by the envelope parts the hand-written layer defines are left out.
 
 use serde_json::{Map, Value, json};
@@ -56,6 +59,10 @@ pub fn with_rust_choices(spec: &Value) -> Value {
             adjust_model(schema);
         }
     }
+    let models = spec
+        .pointer("/components/schemas")
+        .cloned()
+        .unwrap_or_default();
     if let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) {
         for item in paths.values_mut() {
             for op in item
@@ -73,11 +80,29 @@ pub fn with_rust_choices(spec: &Value) -> Value {
                     if let Some(schema) = parameter.get_mut("schema") {
                         adjust_value(schema, None);
                     }
+                    if let Some(schema) = parameter.get_mut("schema") {
+                        union_as_string(schema, &models);
+                    }
                 }
             }
         }
     }
     spec
+}
+
+/// A parameter whose schema is a union (`anyOf: [uuid, string]`) is sent as text, and typify's
+/// untagged enum for it cannot be written into a path or a query: the parameter is a string.
+fn union_as_string(schema: &mut Value, models: &Value) {
+    let resolved = match schema.get("$ref").and_then(Value::as_str) {
+        Some(reference) => reference
+            .strip_prefix(crate::trim::SCHEMAS)
+            .and_then(|name| models.get(name)),
+        None => Some(&*schema),
+    };
+    let is_union = resolved.is_some_and(|s| s.get("anyOf").is_some() || s.get("oneOf").is_some());
+    if is_union {
+        *schema = json!({ "type": "string" });
+    }
 }
 
 /// The spec documents one success status per operation (201 for creates); any 2xx is a
@@ -87,14 +112,12 @@ fn any_success_status(op: &mut Value) {
     let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
         return;
     };
-    let success: Vec<String> = responses
-        .keys()
-        .filter(|s| s.starts_with('2'))
-        .cloned()
-        .collect();
-    if let [only] = success.as_slice()
-        && let Some(response) = responses.remove(only)
-    {
+    let Some(primary) = super::shape::primary_success(responses).map(|(s, _)| s.clone()) else {
+        return;
+    };
+    // One success type for progenitor (see `shape::primary_success`).
+    responses.retain(|status, _| !status.starts_with('2') || *status == primary);
+    if let Some(response) = responses.remove(&primary) {
         responses.insert("2XX".to_string(), response);
     }
 }
@@ -103,6 +126,17 @@ fn adjust_model(schema: &mut Value) {
     let Some(object) = schema.as_object_mut() else {
         return;
     };
+    if let Some(Value::Array(values)) = object.get("enum") {
+        let names: Vec<String> = values
+            .iter()
+            .filter_map(Value::as_str)
+            .map(super::rust_name)
+            .collect();
+        let unique: std::collections::BTreeSet<&String> = names.iter().collect();
+        if unique.len() != names.len() {
+            object.remove("enum");
+        }
+    }
     // An object model without properties (an empty request body) should be an empty struct,
     // not a map of anything; typify makes one only when other properties are ruled out.
     let is_object = object.get("type") == Some(&json!("object"));

@@ -99,7 +99,7 @@ fn rust_type(schema: &Value) -> String {
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
         return format!(
             "crate::types::{}",
-            reference.rsplit('/').next().unwrap_or_default()
+            super::rust_name(reference.rsplit('/').next().unwrap_or_default())
         );
     }
     if let Some(first) = schema.get("allOf").and_then(|p| p.get(0)) {

@@ -123,7 +123,16 @@ fn path_parameters_match(
     Ok(())
 }
 
-/// Request bodies are JSON, without per-property `encoding` (which progenitor cannot generate).
+/// The request body media types progenitor sends.
+const SENDABLE: &[&str] = &[
+    "application/json",
+    "application/x-www-form-urlencoded",
+    "application/octet-stream",
+    "text/plain",
+];
+
+/// Request bodies are of a type progenitor sends, without per-property `encoding` (which it
+/// cannot generate).
 fn bodies_are_plain_json(file: &Path, op: &Value, at: &Pointer) -> Result<(), SpecError> {
     let Some(content) = op
         .pointer("/requestBody/content")
@@ -134,11 +143,13 @@ fn bodies_are_plain_json(file: &Path, op: &Value, at: &Pointer) -> Result<(), Sp
     let content_at = at.join("requestBody").join("content");
     for (media_type, body) in content {
         let body_at = content_at.join(media_type);
-        if media_type != "application/json" {
+        if !SENDABLE.contains(&media_type.as_str()) {
             return Err(SpecError::at(
                 file,
                 &body_at,
-                "only `application/json` request bodies are supported",
+                format!(
+                    "request bodies of type `{media_type}` are not supported (only {SENDABLE:?})"
+                ),
             ));
         }
         if body.get("encoding").is_some() {

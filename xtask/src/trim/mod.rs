@@ -6,7 +6,9 @@
 //! prose, and is rendered with sorted keys so that the same input gives the same bytes.
 
 mod operation;
+mod responses;
 mod schema;
+mod shared;
 
 use std::collections::BTreeMap;
 
@@ -14,6 +16,7 @@ use serde_json::{Map, Value, json};
 
 pub use operation::{ERROR_ENVELOPE, RESPONSE_MESSAGE, RESULT_INFO, normalize_security};
 pub use schema::{SCHEMAS, merge_models, pascal_case};
+pub use shared::RESPONSE_MESSAGE_SOURCE;
 
 use crate::load::{Document, SpecError, require_openapi_30};
 use crate::overlay::Overlay;
@@ -28,6 +31,9 @@ pub struct Options {
     /// Skip (with a warning) allowlisted operations the upstream file does not have, as when
     /// trimming an older spec.
     pub allow_missing: bool,
+    /// Document every model the overlay leaves undocumented with a placeholder instead of
+    /// failing (for `cargo xtask sample`, whose operations have no prose of ours).
+    pub placeholder_docs: bool,
 }
 
 /// A trimmed spec, and what the trimmer wants the maintainer to know.
@@ -101,7 +107,8 @@ pub fn trim(
     let mut paths = serde_json::to_value(paths).expect("maps of JSON values serialize");
     deduplicate(&mut schemas.components, &mut paths);
     let problems = unused_overlay_entries(&schemas, overlay);
-    let (components, missing_docs) = documented(schemas.components, overlay);
+    let (components, missing_docs) =
+        documented(schemas.components, overlay, options.placeholder_docs);
     let mut problems = problems.into_iter().chain(missing_docs).collect::<Vec<_>>();
     if options.allow_missing {
         // An older spec lacks models the overlay describes; that is expected there.
@@ -264,6 +271,7 @@ fn rewrite_refs(value: &mut Value, replace: &BTreeMap<String, String>) {
 fn documented(
     components: BTreeMap<String, Component>,
     overlay: &Overlay,
+    placeholders: bool,
 ) -> (Map<String, Value>, Vec<String>) {
     let mut out = Map::new();
     let mut undocumented = Vec::new();
@@ -276,6 +284,9 @@ fn documented(
         {
             Some(doc) => {
                 schema.insert("description".into(), json!(doc.trim()));
+            }
+            None if placeholders => {
+                schema.insert("description".into(), json!(format!("The `{name}` model.")));
             }
             None => undocumented.push(name.clone()),
         }

@@ -3,7 +3,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::schema::{Flat, Naming, Schemas, pascal_case};
+use super::schema::{Component, Flat, Naming, SCHEMAS, Schemas, pascal_case};
+use super::shared;
 use crate::keywords::{ENVELOPE, EnvelopePart};
 use crate::load::SpecError;
 use crate::overlay::{self, Site};
@@ -88,6 +89,23 @@ impl<'a> Schemas<'a> {
                 found.push((p_at, parameter));
             }
         }
+        // A `{name}` of the path that upstream declares no parameter for is still one: a string.
+        let declared: Vec<String> = found
+            .iter()
+            .filter(|(_, p)| p.get("in").and_then(Value::as_str) == Some("path"))
+            .filter_map(|(_, p)| p.get("name").and_then(Value::as_str).map(str::to_string))
+            .collect();
+        let undeclared: Vec<Value> = path
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+            .filter(|name| !declared.iter().any(|d| d == name))
+            .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
+            .collect();
+        let mut found: Vec<(Pointer, &Value)> = found;
+        for parameter in &undeclared {
+            found.push((at.join("parameters"), parameter));
+        }
         let mut converted = Vec::new();
         for (p_at, parameter) in found {
             let name = parameter
@@ -101,6 +119,10 @@ impl<'a> Schemas<'a> {
             // An optional header parameter (R2's `cf-r2-jurisdiction`) is left out: the client
             // never sends one, so the server's default applies.
             if location == "header" && parameter.get("required") != Some(&json!(true)) {
+                continue;
+            }
+            if location == "path" && !path.contains(&format!("{{{name}}}")) {
+                // Upstream declares it, but the path has no place for it: it cannot be sent.
                 continue;
             }
             let schema = parameter
@@ -125,7 +147,12 @@ impl<'a> Schemas<'a> {
             let mut converted_parameter =
                 json!({ "name": name, "in": location, "required": required, "schema": schema });
             if let Some(role) = self.overlay.parameters.get(name) {
-                converted_parameter[overlay::Role::EXTENSION] = json!(role.as_str());
+                // A page or page size is a field of the query struct, which only optional
+                // parameters have; a required one stays a plain argument.
+                let paging = matches!(role, overlay::Role::Page | overlay::Role::PerPage);
+                if !(paging && required) {
+                    converted_parameter[overlay::Role::EXTENSION] = json!(role.as_str());
+                }
                 self.used_roles.insert(name.to_string());
             }
             converted.push(converted_parameter);
@@ -148,6 +175,11 @@ impl<'a> Schemas<'a> {
 
     /// The request body, or `None` when upstream declares one without a schema (the 2024 spec
     /// does, for a DELETE): such a body carries nothing a client could send.
+    ///
+    /// JSON bodies become the overlay's `body` model; binary (`application/octet-stream`) and
+    /// text (`text/plain`) bodies are kept as progenitor takes them (bytes, a string); a form
+    /// (`application/x-www-form-urlencoded`) is a model like JSON. When upstream offers several
+    /// media types, JSON is chosen. Others (`multipart/form-data`, …) progenitor cannot send.
     fn request_body(
         &mut self,
         op: &overlay::Operation,
@@ -155,75 +187,70 @@ impl<'a> Schemas<'a> {
         body: &'a Value,
     ) -> Result<Option<Value>, SpecError> {
         let (body_at, body) = self.deref(at, body)?;
-        let json_at = body_at.join("content").join("application/json");
-        if json_at.get(&self.doc.root).is_none() {
+        let content = body.get("content").and_then(Value::as_object);
+        let media_types: Vec<&String> = content.into_iter().flat_map(|c| c.keys()).collect();
+        let essence = |media: &str| {
+            media
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_string()
+        };
+        let chosen = [
+            "application/json",
+            "application/x-www-form-urlencoded",
+            "application/octet-stream",
+            "text/plain",
+        ]
+        .into_iter()
+        .find_map(|wanted| {
+            media_types
+                .iter()
+                .find(|m| essence(m) == wanted)
+                .map(|m| (wanted, *m))
+        });
+        let Some((kind, media)) = chosen else {
+            let list: Vec<String> = media_types.iter().map(|m| format!("`{m}`")).collect();
             return Err(self.error(
                 &body_at,
-                "only `application/json` request bodies are supported",
+                format!(
+                    "request body media type {} is not one progenitor can send \
+                     [limitation: request body media type]",
+                    if list.is_empty() {
+                        "(none)".to_string()
+                    } else {
+                        list.join(", ")
+                    }
+                ),
             ));
-        }
-        let schema_at = json_at.join("schema");
+        };
+        let required = body.get("required") == Some(&json!(true));
+        let schema_at = body_at.join("content").join(media).join("schema");
         let Some(schema) = schema_at.get(&self.doc.root) else {
             return Ok(None);
         };
-        let name = op.body.as_deref().ok_or_else(|| {
-            self.error(
-                &body_at,
-                format!("operation `{}` takes a request body: name its model with `body = \"...\"` in the overlay", op.id),
-            )
-        })?;
-        let schema = self.convert(&schema_at, schema, Naming::explicit(name), None)?;
+        let schema = match kind {
+            "application/octet-stream" => json!({ "type": "string", "format": "binary" }),
+            "text/plain" => json!({ "type": "string" }),
+            _ => {
+                let name = op.body.as_deref().ok_or_else(|| {
+                    self.error(
+                        &body_at,
+                        format!("operation `{}` takes a request body: name its model with `body = \"...\"` in the overlay", op.id),
+                    )
+                })?;
+                self.convert(&schema_at, schema, Naming::explicit(name), None)?
+            }
+        };
         Ok(Some(json!({
-            "required": body.get("required") == Some(&json!(true)),
-            "content": { "application/json": { "schema": schema } },
+            "required": required,
+            "content": { kind: { "schema": schema } },
         })))
     }
 
-    fn responses(
-        &mut self,
-        op: &overlay::Operation,
-        at: &Pointer,
-        upstream: &'a Value,
-    ) -> Result<Value, SpecError> {
-        let responses = upstream
-            .get("responses")
-            .and_then(Value::as_object)
-            .ok_or_else(|| self.error(at, "an operation needs `responses`"))?;
-        let mut out = Map::new();
-        for (status, response) in responses {
-            let (r_at, _) = self.deref(&at.join(status), response)?;
-            let schema_at = r_at.join("content").join("application/json").join("schema");
-            let success = status.starts_with('2');
-            let Some(schema) = schema_at.get(&self.doc.root) else {
-                let description = if success {
-                    "Success, with no body."
-                } else {
-                    "Failure, with no body."
-                };
-                out.insert(status.clone(), json!({ "description": description }));
-                continue;
-            };
-            let (description, schema) = if success {
-                (
-                    "Success: Cloudflare's envelope around the result.",
-                    self.envelope(op, &schema_at, schema)?,
-                )
-            } else {
-                (
-                    "Failure: Cloudflare's envelope with the errors.",
-                    self.error_envelope(&schema_at, schema)?,
-                )
-            };
-            out.insert(
-                status.clone(),
-                json!({ "description": description, "content": { "application/json": { "schema": schema } } }),
-            );
-        }
-        Ok(Value::Object(out))
-    }
-
     /// A success envelope: `result` becomes the overlay's model (a list of them for lists).
-    fn envelope(
+    pub(super) fn envelope(
         &mut self,
         op: &overlay::Operation,
         at: &Pointer,
@@ -283,27 +310,38 @@ impl<'a> Schemas<'a> {
         self.register_converted(at, model, &naming)
     }
 
-    /// An error envelope: all operations share one model, so every error decodes the same way.
-    fn error_envelope(&mut self, at: &Pointer, schema: &'a Value) -> Result<Value, SpecError> {
-        let envelope = self.flatten(at, schema)?;
-        let flat = &envelope.schema;
-        let mut properties = Map::new();
-        if let Some(result) = flat.get("properties").and_then(|p| p.get("result")) {
-            let naming = Naming::positional(
-                format!("{ERROR_ENVELOPE}Result"),
-                "The `result` of a failed call.".into(),
-            );
-            let result_at = envelope.origins.property(at, "result");
-            let converted = self.convert(&result_at, result, naming, None)?;
-            properties.insert("result".into(), converted);
+    /// The error envelope: one model of ours for every error of every operation, whatever
+    /// upstream writes (its error schemas differ between products: a `result` object in one, an
+    /// array in another). Adding an operation never changes it, and the client decodes every
+    /// error the same way (`crate::Envelope<serde_json::Value>`, tolerant of all of them).
+    pub(super) fn error_envelope(&mut self) -> Value {
+        self.shared_models(&[
+            ERROR_ENVELOPE,
+            RESPONSE_MESSAGE,
+            shared::RESPONSE_MESSAGE_SOURCE,
+        ]);
+        json!({ "$ref": format!("{SCHEMAS}{ERROR_ENVELOPE}") })
+    }
+
+    /// Adds the shared models `names` (see `shared.rs`), unless they are there.
+    fn shared_models(&mut self, names: &[&str]) {
+        for (name, schema, doc) in shared::models() {
+            if !names.contains(&name) {
+                continue;
+            }
+            self.components
+                .entry(name.to_string())
+                .or_insert_with(|| Component {
+                    schema,
+                    explicit: true,
+                    fallback_doc: doc.map(str::to_string),
+                    origin: Pointer::root(),
+                });
         }
-        self.envelope_common(at, &envelope, &mut properties)?;
-        let model = envelope_model(flat, properties, EnvelopePart::Error);
-        self.register_converted(at, model, &Naming::explicit(ERROR_ENVELOPE))
     }
 
     /// `success`, `errors`, `messages` and `result_info`: the same models in every envelope.
-    fn envelope_common(
+    pub(super) fn envelope_common(
         &mut self,
         at: &Pointer,
         envelope: &Flat,
@@ -312,31 +350,23 @@ impl<'a> Schemas<'a> {
         let Some(props) = envelope.schema.get("properties").and_then(Value::as_object) else {
             return Ok(());
         };
+        // Messages are ours too (see `error_envelope`): upstream's item schemas vary (R2's are
+        // plain strings), and `crate::Message` reads every form.
         for key in ["errors", "messages"] {
-            let Some(list) = props.get(key) else { continue };
-            let list_at = envelope.origins.property(at, key);
-            let list = self.flatten(&list_at, list)?;
-            let Some(items) = list.schema.get("items") else {
-                continue;
-            };
-            let item = self.convert(
-                &list.origins.items(&list_at),
-                items,
-                Naming::explicit(RESPONSE_MESSAGE),
-                None,
-            )?;
-            self.mark(RESPONSE_MESSAGE, EnvelopePart::Message);
-            properties.insert(key.into(), json!({ "type": "array", "items": item }));
+            if props.contains_key(key) {
+                self.shared_models(&[RESPONSE_MESSAGE, shared::RESPONSE_MESSAGE_SOURCE]);
+                properties.insert(
+                    key.into(),
+                    json!({ "type": "array", "items": { "$ref": format!("{SCHEMAS}{RESPONSE_MESSAGE}") } }),
+                );
+            }
         }
-        if let Some(info) = props.get("result_info") {
-            let info = self.convert(
-                &envelope.origins.property(at, "result_info"),
-                info,
-                Naming::explicit(RESULT_INFO),
-                None,
-            )?;
-            self.mark(RESULT_INFO, EnvelopePart::ResultInfo);
-            properties.insert("result_info".into(), info);
+        if props.contains_key("result_info") {
+            self.shared_models(&[RESULT_INFO]);
+            properties.insert(
+                "result_info".into(),
+                json!({ "$ref": format!("{SCHEMAS}{RESULT_INFO}") }),
+            );
         }
         if let Some(success) = props.get("success") {
             let success = self.flatten(&envelope.origins.property(at, "success"), success)?;
@@ -350,19 +380,10 @@ impl<'a> Schemas<'a> {
         }
         Ok(())
     }
-
-    /// Marks the component `name` as a part of the envelope (see [`ENVELOPE`]).
-    fn mark(&mut self, name: &str, part: EnvelopePart) {
-        if let Some(component) = self.components.get_mut(name) {
-            component
-                .schema
-                .insert(ENVELOPE.into(), json!(part.as_str()));
-        }
-    }
 }
 
 /// An envelope's own schema, with its already-converted properties and its mark.
-fn envelope_model(
+pub(super) fn envelope_model(
     flat: &Map<String, Value>,
     properties: Map<String, Value>,
     part: EnvelopePart,

@@ -4,5 +4,6 @@
 mod alloc_meter;
 mod bad_input;
 mod common;
+mod generality;
 mod limits;
 mod trim;

@@ -33,6 +33,9 @@ impl Schemas<'_> {
         naming: Naming,
         site: Option<Site<'_>>,
     ) -> Result<Value, SpecError> {
+        if let Some(reference) = self.back_reference(schema) {
+            return Ok(reference);
+        }
         let reusable = self.reusable(&naming, site.as_ref());
         // A place is known by its pointer and what is written there (the pointer alone could
         // also be where the overlay put a schema of its own).
@@ -52,6 +55,34 @@ impl Schemas<'_> {
                 .insert(at.clone(), (schema.clone(), value.clone()));
         }
         result
+    }
+
+    /// A `$ref` back to a schema being converted (a recursive schema: a filter node whose
+    /// `filters` are filter nodes) becomes a reference to the model it is becoming.
+    fn back_reference(&self, schema: &Value) -> Option<Value> {
+        let object = schema.as_object()?;
+        let target = Pointer::from_ref(object.get("$ref")?.as_str()?)?;
+        // Only a plain reference: siblings that change what it means would be lost.
+        let structural = [
+            "allOf",
+            "anyOf",
+            "oneOf",
+            "properties",
+            "items",
+            "additionalProperties",
+        ];
+        let plain = object
+            .keys()
+            .all(|k| k == "$ref" || !(is_fact(k) || structural.contains(&k.as_str())));
+        if !plain {
+            return None;
+        }
+        let (_, name) = self
+            .active_models
+            .iter()
+            .rev()
+            .find(|(t, _)| *t == target)?;
+        Some(json!({ "$ref": format!("{SCHEMAS}{name}") }))
     }
 
     /// Whether a conversion under `naming` at `site` would be the same as any other of the
@@ -114,9 +145,28 @@ impl Schemas<'_> {
             }
         }
         let depth = self.active.len();
+        let models = self.active_models.len();
+        // The model this schema becomes, if it becomes one under its name (an object with
+        // properties or named by the overlay, a union): what a `$ref` back to it refers to.
+        let is_model = flat.contains_key("properties")
+            || flat.contains_key("anyOf")
+            || flat.contains_key("oneOf")
+            || (naming.explicit && flat.get("type") == Some(&json!("object")));
+        if is_model {
+            let name = self
+                .overlay
+                .rename
+                .get(&naming.name)
+                .cloned()
+                .unwrap_or_else(|| naming.name.clone());
+            for target in &targets {
+                self.active_models.push((target.clone(), name.clone()));
+            }
+        }
         self.active.extend(targets);
         let result = self.convert_flat(at, &flat, &origins, naming);
         self.active.truncate(depth);
+        self.active_models.truncate(models);
         result
     }
 

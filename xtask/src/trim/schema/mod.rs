@@ -87,6 +87,9 @@ pub struct Schemas<'a> {
     pub components: BTreeMap<String, Component>,
     /// `$ref` targets being converted right now, to detect recursion.
     active: Vec<Pointer>,
+    /// The model each of those targets is becoming, where it becomes one: a `$ref` back to it
+    /// (a recursive schema) refers to that model.
+    active_models: Vec<(Pointer, String)>,
     /// Conversions that can stand for any other of the same schema, by where the schema is
     /// written upstream: the schema and what it became (see [`Schemas::convert`]).
     converted: BTreeMap<Pointer, (Value, Value)>,
@@ -106,6 +109,7 @@ impl<'a> Schemas<'a> {
             overlay,
             components: BTreeMap::new(),
             active: Vec::new(),
+            active_models: Vec::new(),
             converted: BTreeMap::new(),
             site_dependent: 0,
             used_fixes: vec![false; overlay.fixes.len()],

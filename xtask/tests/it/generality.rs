@@ -1,0 +1,263 @@
+//! Operations of every shape Cloudflare's spec holds, each added by one overlay entry: answers
+//! that are not envelopes, recursive schemas, bodies that are not JSON, and a shared error model
+//! that adding operations never changes. These trim Cloudflare's published spec with the
+//! committed overlay plus a few upstream operations, chosen for their shapes.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+use xtask::overlay::{Operation, Overlay};
+
+/// The committed overlay plus `extra` (`id`, `METHOD /path`, whether it takes a body), each in
+/// an area of its own, trimmed with placeholder docs; with the generated files.
+fn trim_with(
+    extra: &[(&str, &str, bool)],
+) -> Option<(
+    Value,
+    std::collections::BTreeMap<std::path::PathBuf, String>,
+)> {
+    let upstream = crate::common::upstream(xtask::workspace::CURRENT_UPSTREAM)?;
+    let root = crate::common::repo_root();
+    let mut overlay = Overlay::load(&root.join("spec/overlay.toml")).unwrap();
+    for (id, upstream, body) in extra {
+        let pascal = xtask::trim::pascal_case(id);
+        overlay
+            .areas
+            .insert(id.to_string(), format!("The `{id}` area."));
+        overlay.operations.push(Operation {
+            id: id.to_string(),
+            upstream: upstream.to_string(),
+            area: id.to_string(),
+            doc: format!("Test operation `{upstream}`."),
+            result: format!("{pascal}Result"),
+            body: body.then(|| format!("{pascal}Body")),
+        });
+    }
+    let doc = xtask::load::load(&upstream).unwrap();
+    let options = xtask::trim::Options {
+        placeholder_docs: true,
+        ..Default::default()
+    };
+    let trimmed = xtask::trim::trim(&doc, &overlay, options).unwrap_or_else(|e| panic!("{e}"));
+    let text = xtask::trim::render(&trimmed.spec);
+    let progenitor = xtask::generate::progenitor_version(&root).unwrap();
+    let files =
+        xtask::generate::check_and_render(Path::new("openapi.json"), text.as_bytes(), &progenitor)
+            .unwrap_or_else(|e| panic!("{e:#}"));
+    Some((trimmed.spec, files))
+}
+
+fn committed_spec() -> Value {
+    let text =
+        std::fs::read_to_string(crate::common::repo_root().join("spec/openapi.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn schema<'a>(spec: &'a Value, name: &str) -> &'a Value {
+    spec.pointer(&format!("/components/schemas/{name}"))
+        .unwrap_or_else(|| panic!("no model {name}"))
+}
+
+fn success<'a>(spec: &'a Value, path: &str, method: &str) -> (&'a String, &'a Value) {
+    let responses = spec["paths"][path][method]["responses"]
+        .as_object()
+        .unwrap();
+    responses
+        .iter()
+        .find(|(status, _)| status.starts_with('2'))
+        .unwrap_or_else(|| panic!("{method} {path} has no success"))
+}
+
+fn methods<'a>(
+    files: &'a std::collections::BTreeMap<std::path::PathBuf, String>,
+    area: &str,
+) -> &'a str {
+    files
+        .get(Path::new(&format!("methods/{area}.rs")))
+        .unwrap_or_else(|| panic!("no methods/{area}.rs"))
+}
+
+#[test]
+fn operations_with_other_error_and_message_shapes_change_no_existing_model() {
+    // Devices: an error `result` that is an array (ours says object). R2: `errors` and
+    // `messages` of R2's own schemas (its messages are plain strings).
+    let Some((spec, _)) = trim_with(&[
+        (
+            "devices_exclude",
+            "GET /accounts/{account_id}/devices/policy/exclude",
+            false,
+        ),
+        ("r2_buckets", "GET /accounts/{account_id}/r2/buckets", false),
+    ]) else {
+        return;
+    };
+    let committed = committed_spec();
+    for (name, model) in committed["components"]["schemas"].as_object().unwrap() {
+        assert_eq!(schema(&spec, name), model, "model {name} changed");
+    }
+    // The error model is pinned: it is ours, whatever upstream writes.
+    let message = json!({ "$ref": "#/components/schemas/ResponseMessage" });
+    assert_eq!(
+        schema(&committed, "ErrorEnvelope"),
+        &json!({
+            "description": "Cloudflare's envelope around a failed call: `success` is false and `errors` says why.",
+            "type": "object",
+            "required": ["success", "errors"],
+            "properties": {
+                "errors": { "type": "array", "items": message },
+                "messages": { "type": "array", "items": message },
+                "result": { "nullable": true, "type": "object" },
+                "success": { "enum": [false], "type": "boolean" },
+            },
+            "x-envelope": "error",
+        })
+    );
+    // R2's envelope names our message model, which `crate::Message` reads strings into.
+    let (_, ok) = success(&spec, "/accounts/{account_id}/r2/buckets", "get");
+    let envelope = ok["content"]["application/json"]["schema"]["$ref"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap();
+    assert_eq!(
+        schema(&spec, envelope)["properties"]["messages"],
+        json!({ "type": "array", "items": message })
+    );
+    let error = &spec["paths"]["/accounts/{account_id}/devices/policy/exclude"]["get"]["responses"]
+        ["4XX"]["content"]["application/json"]["schema"];
+    assert_eq!(
+        error,
+        &json!({ "$ref": "#/components/schemas/ErrorEnvelope" })
+    );
+}
+
+#[test]
+fn answers_that_are_not_envelopes_return_their_own_body_or_nothing() {
+    let Some((spec, files)) = trim_with(&[
+        // `{success, errors, messages}` without a result.
+        (
+            "stripe_delete",
+            "DELETE /accounts/{account_id}/pay-per-crawl/publisher/stripe",
+            false,
+        ),
+        // A bare JSON object.
+        ("cnis_list", "GET /accounts/{account_id}/cni/cnis", false),
+        // No success documented at all.
+        ("ready", "GET /ready", false),
+    ]) else {
+        return;
+    };
+    let (_, ok) = success(
+        &spec,
+        "/accounts/{account_id}/pay-per-crawl/publisher/stripe",
+        "delete",
+    );
+    let envelope = schema(&spec, "StripeDeleteResultEnvelope");
+    assert_eq!(envelope["x-envelope"], "success");
+    assert!(envelope["properties"].get("result").is_none(), "{envelope}");
+    assert_eq!(
+        ok["description"],
+        "Success: Cloudflare's envelope, without a result."
+    );
+    assert!(
+        methods(&files, "stripe_delete").contains("crate::Result<crate::Response<()>>"),
+        "{}",
+        methods(&files, "stripe_delete")
+    );
+
+    let (_, ok) = success(&spec, "/accounts/{account_id}/cni/cnis", "get");
+    assert_eq!(
+        ok["content"]["application/json"]["schema"],
+        json!({ "$ref": "#/components/schemas/CnisListResult" })
+    );
+    assert!(schema(&spec, "CnisListResult").get("x-envelope").is_none());
+    assert!(
+        methods(&files, "cnis_list")
+            .contains("crate::Result<crate::Response<types::CnisListResult>>"),
+        "{}",
+        methods(&files, "cnis_list")
+    );
+
+    let (status, ok) = success(&spec, "/ready", "get");
+    assert_eq!(status, "2XX");
+    assert_eq!(
+        ok["content"],
+        json!({ "*/*": { "schema": { "type": "string", "format": "binary" } } })
+    );
+    assert!(
+        methods(&files, "ready").contains("crate::Result<crate::Response<::bytes::Bytes>>"),
+        "{}",
+        methods(&files, "ready")
+    );
+}
+
+/// The models `value` refers to directly.
+fn references(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map {
+                match (key.as_str(), inner.as_str()) {
+                    ("$ref", Some(r)) => {
+                        out.extend(r.strip_prefix("#/components/schemas/").map(str::to_string))
+                    }
+                    _ => references(inner, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| references(v, out)),
+        _ => {}
+    }
+}
+
+/// Whether model `name` is reached again by following references from it.
+fn is_recursive(models: &serde_json::Map<String, Value>, name: &str) -> bool {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut pending = Vec::new();
+    references(&models[name], &mut pending);
+    while let Some(next) = pending.pop() {
+        if next == name {
+            return true;
+        }
+        if seen.insert(next.clone())
+            && let Some(model) = models.get(&next)
+        {
+            references(model, &mut pending);
+        }
+    }
+    false
+}
+
+#[test]
+fn recursive_schemas_become_models_that_refer_to_themselves() {
+    // Workers observability's filter node: a union whose first form holds a list of filter
+    // nodes.
+    let Some((spec, files)) = trim_with(&[(
+        "queries_list",
+        "GET /accounts/{account_id}/workers/observability/queries",
+        false,
+    )]) else {
+        return;
+    };
+    let models = spec["components"]["schemas"].as_object().unwrap();
+    let recursive: Vec<&String> = models
+        .iter()
+        .filter(|(name, _)| is_recursive(models, name))
+        .map(|(name, _)| name)
+        .collect();
+    assert!(!recursive.is_empty(), "no model refers to itself");
+    let types = files
+        .iter()
+        .filter(|(path, _)| path.starts_with("types"))
+        .map(|(_, text)| text.as_str())
+        .collect::<String>();
+    // Each is a Rust type of its own (typify boxes the recursion where a `Vec` does not).
+    for name in recursive {
+        let rust = xtask::generate::rust_name(name);
+        assert!(
+            types.contains(&format!("pub struct {rust} "))
+                || types.contains(&format!("pub enum {rust} ")),
+            "no type {rust}"
+        );
+    }
+}
