@@ -79,7 +79,14 @@ async fn every_answer_the_spec_allows_decodes() {
             match calls::call(&client, &op.id, scope).await {
                 Called::Ok => entry.decoded += 1,
                 Called::Failed(e) => {
-                    let text = e.to_string();
+                    // The error's line and its causes (`source()`), as a log would show them.
+                    let mut text = e.to_string();
+                    let mut cause = std::error::Error::source(&e);
+                    while let Some(c) = cause {
+                        text.push_str(": ");
+                        text.push_str(&c.to_string());
+                        cause = c.source();
+                    }
                     match DELIBERATE
                         .iter()
                         .find(|(id, says, _)| (*id == "*" || *id == op.id) && text.contains(says))
