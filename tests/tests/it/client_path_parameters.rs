@@ -251,148 +251,148 @@ async fn call(client: &Client, id: &str, args: &Arguments) -> Result<(), Error> 
             .await
             .map(drop),
         "account_permission_groups_list" => client
-            .account_permission_groups_list(&a("account_id"), &Default::default())
+            .account_permission_groups_list(a("account_id"), &Default::default())
             .await
             .map(drop),
         "account_tokens_create" => client
             .account_tokens_create(
-                &a("account_id"),
+                a("account_id"),
                 &types::AccountTokenCreate::new("n", vec![policy()]),
             )
             .await
             .map(drop),
         "account_tokens_delete" => client
-            .account_tokens_delete(&a("account_id"), &a("token_id"))
+            .account_tokens_delete(a("account_id"), a("token_id"))
             .await
             .map(drop),
         "account_tokens_get" => client
-            .account_tokens_get(&a("account_id"), &a("token_id"))
+            .account_tokens_get(a("account_id"), a("token_id"))
             .await
             .map(drop),
         "account_tokens_list" => client
-            .account_tokens_list(&a("account_id"), &Default::default())
+            .account_tokens_list(a("account_id"), &Default::default())
             .await
             .map(drop),
         "account_tokens_roll" => client
-            .account_tokens_roll(&a("account_id"), &a("token_id"))
+            .account_tokens_roll(a("account_id"), a("token_id"))
             .await
             .map(drop),
         "account_tokens_update" => client
             .account_tokens_update(
-                &a("account_id"),
-                &a("token_id"),
+                a("account_id"),
+                a("token_id"),
                 &types::AccountTokenUpdate::new("n", vec![policy()]),
             )
             .await
             .map(drop),
         "account_tokens_verify" => client
-            .account_tokens_verify(&a("account_id"))
+            .account_tokens_verify(a("account_id"))
             .await
             .map(drop),
         "ai_search_namespaces_list" => client
-            .ai_search_namespaces_list(&a("account_id"), &Default::default())
+            .ai_search_namespaces_list(a("account_id"), &Default::default())
             .await
             .map(drop),
         "ai_search_namespaces_create" => client
             .ai_search_namespaces_create(
-                &a("account_id"),
+                a("account_id"),
                 &types::AiSearchNamespaceCreate::new("n"),
             )
             .await
             .map(drop),
         "ai_search_namespaces_get" => client
-            .ai_search_namespaces_get(&a("account_id"), &a("name"))
+            .ai_search_namespaces_get(a("account_id"), a("name"))
             .await
             .map(drop),
         "ai_search_namespaces_update" => client
             .ai_search_namespaces_update(
-                &a("account_id"),
-                &a("name"),
+                a("account_id"),
+                a("name"),
                 &types::AiSearchNamespaceUpdate::default(),
             )
             .await
             .map(drop),
         "ai_search_namespaces_delete" => client
-            .ai_search_namespaces_delete(&a("account_id"), &a("name"))
+            .ai_search_namespaces_delete(a("account_id"), a("name"))
             .await
             .map(drop),
         "ai_search_namespace_instances_list" => client
-            .ai_search_namespace_instances_list(&a("account_id"), &a("name"), &Default::default())
+            .ai_search_namespace_instances_list(a("account_id"), a("name"), &Default::default())
             .await
             .map(drop),
         "ai_search_namespace_instances_create" => client
             .ai_search_namespace_instances_create(
-                &a("account_id"),
-                &a("name"),
+                a("account_id"),
+                a("name"),
                 &types::AiSearchInstanceCreate::new("i"),
             )
             .await
             .map(drop),
         "ai_search_namespace_instances_get" => client
-            .ai_search_namespace_instances_get(&a("account_id"), &a("name"), &a("id"))
+            .ai_search_namespace_instances_get(a("account_id"), a("name"), a("id"))
             .await
             .map(drop),
         "ai_search_namespace_instances_update" => client
             .ai_search_namespace_instances_update(
-                &a("account_id"),
-                &a("name"),
-                &a("id"),
+                a("account_id"),
+                a("name"),
+                a("id"),
                 &types::AiSearchInstanceUpdate::default(),
             )
             .await
             .map(drop),
         "ai_search_namespace_instances_delete" => client
-            .ai_search_namespace_instances_delete(&a("account_id"), &a("name"), &a("id"))
+            .ai_search_namespace_instances_delete(a("account_id"), a("name"), a("id"))
             .await
             .map(drop),
         "ai_search_jobs_list" => client
-            .ai_search_jobs_list(&a("account_id"), &a("id"), &Default::default())
+            .ai_search_jobs_list(a("account_id"), a("id"), &Default::default())
             .await
             .map(drop),
         "ai_search_jobs_get" => client
-            .ai_search_jobs_get(&a("account_id"), &a("id"), &a("job_id"))
+            .ai_search_jobs_get(a("account_id"), a("id"), a("job_id"))
             .await
             .map(drop),
         "ai_search_stats" => client
-            .ai_search_stats(&a("account_id"), &a("id"))
+            .ai_search_stats(a("account_id"), a("id"))
             .await
             .map(drop),
         "ai_search_search" => client
-            .ai_search_search(&a("account_id"), &a("id"), &types::AiSearchQuery::default())
+            .ai_search_search(a("account_id"), a("id"), &types::AiSearchQuery::default())
             .await
             .map(drop),
         "ai_search_namespace_jobs_list" => client
             .ai_search_namespace_jobs_list(
-                &a("account_id"),
-                &a("name"),
-                &a("id"),
+                a("account_id"),
+                a("name"),
+                a("id"),
                 &Default::default(),
             )
             .await
             .map(drop),
         "ai_search_namespace_jobs_get" => client
-            .ai_search_namespace_jobs_get(&a("account_id"), &a("name"), &a("id"), &a("job_id"))
+            .ai_search_namespace_jobs_get(a("account_id"), a("name"), a("id"), a("job_id"))
             .await
             .map(drop),
         "ai_search_namespace_stats" => client
-            .ai_search_namespace_stats(&a("account_id"), &a("name"), &a("id"))
+            .ai_search_namespace_stats(a("account_id"), a("name"), a("id"))
             .await
             .map(drop),
         "ai_search_namespace_search" => client
             .ai_search_namespace_search(
-                &a("account_id"),
-                &a("name"),
-                &a("id"),
+                a("account_id"),
+                a("name"),
+                a("id"),
                 &types::AiSearchQuery::default(),
             )
             .await
             .map(drop),
         "r2_buckets_get" => client
-            .r2_buckets_get(&a("account_id"), &a("bucket_name"))
+            .r2_buckets_get(a("account_id"), a("bucket_name"))
             .await
             .map(drop),
         "r2_buckets_create" => client
-            .r2_buckets_create(&a("account_id"), &types::R2BucketCreate::new("b"))
+            .r2_buckets_create(a("account_id"), &types::R2BucketCreate::new("b"))
             .await
             .map(drop),
         // The operations without path parameters are not called.
