@@ -294,10 +294,7 @@ async fn call(client: &Client, id: &str, args: &Arguments) -> Result<(), Error> 
             .await
             .map(drop),
         "ai_search_namespaces_create" => client
-            .ai_search_namespaces_create(
-                a("account_id"),
-                &types::AiSearchNamespaceCreate::new("n"),
-            )
+            .ai_search_namespaces_create(a("account_id"), &types::AiSearchNamespaceCreate::new("n"))
             .await
             .map(drop),
         "ai_search_namespaces_get" => client
@@ -362,12 +359,7 @@ async fn call(client: &Client, id: &str, args: &Arguments) -> Result<(), Error> 
             .await
             .map(drop),
         "ai_search_namespace_jobs_list" => client
-            .ai_search_namespace_jobs_list(
-                a("account_id"),
-                a("name"),
-                a("id"),
-                &Default::default(),
-            )
+            .ai_search_namespace_jobs_list(a("account_id"), a("name"), a("id"), &Default::default())
             .await
             .map(drop),
         "ai_search_namespace_jobs_get" => client

@@ -199,11 +199,20 @@ fn read_operation(
         .and_then(Value::as_str)
         .and_then(|r| r.strip_prefix(SCHEMAS))
         .and_then(|name| schemas.get(name));
+    // Only a plain object with nothing in it: a union, a map or an untyped schema has a form
+    // the caller must choose (and typify gives it no `Default`).
     let body_is_empty = body_model.is_some_and(|model| {
-        model
-            .get("properties")
-            .and_then(Value::as_object)
-            .is_none_or(|p| p.is_empty())
+        model.get("type").and_then(Value::as_str) == Some("object")
+            && ["oneOf", "anyOf", "allOf"]
+                .iter()
+                .all(|keyword| model.get(*keyword).is_none())
+            && model
+                .get("additionalProperties")
+                .is_none_or(|extra| extra == &Value::Bool(false))
+            && model
+                .get("properties")
+                .and_then(Value::as_object)
+                .is_none_or(|p| p.is_empty())
     });
     Ok(Operation {
         body_is_empty,

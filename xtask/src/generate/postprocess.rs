@@ -32,6 +32,7 @@ pub fn types(items: Vec<Item>, targets: &Targets) -> anyhow::Result<Vec<Item>> {
     let is_string_enum = |name: &Ident| enums.iter().any(|(n, _)| n == name);
 
     let mut out = Vec::new();
+    let mut error_module = None;
     for item in items {
         match item {
             Item::Enum(e) if is_string_enum(&e.ident) => {
@@ -48,7 +49,11 @@ pub fn types(items: Vec<Item>, targets: &Targets) -> anyhow::Result<Vec<Item>> {
                 if impl_target(&i).is_some_and(|t| is_string_enum(&t))
                     && is_conversion_impl(&i) => {}
             // Its `ConversionError` served only those conversions.
-            Item::Mod(m) if m.ident == "error" => found.error_module = true,
+            // (A constrained type typify keeps, such as a patterned string, still needs it.)
+            Item::Mod(m) if m.ident == "error" => {
+                found.error_module = true;
+                error_module = Some(Item::Mod(m));
+            }
             Item::Struct(mut s) => {
                 tolerate_fields(&mut s, &mut found);
                 let constructor = constructor(&s);
@@ -56,6 +61,16 @@ pub fn types(items: Vec<Item>, targets: &Targets) -> anyhow::Result<Vec<Item>> {
                 out.extend(constructor);
             }
             other => out.push(other),
+        }
+    }
+    if let Some(module) = error_module {
+        let uses_it = out.iter().any(|item| {
+            quote::quote!(#item)
+                .to_string()
+                .contains("error :: ConversionError")
+        });
+        if uses_it {
+            out.push(module);
         }
     }
     targets.check(&found)?;
