@@ -52,6 +52,10 @@ struct SampleArgs {
     /// else ../shared/upstream]
     #[arg(long, value_name = "FILE")]
     upstream: Option<PathBuf>,
+    /// How many failures that are not documented limitations to tolerate: a ratchet for CI,
+    /// where a fixed seed's known failures are counted and any new one fails the run.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    max_failures: usize,
     /// Stop after generating: skip `cargo check`.
     #[arg(long)]
     no_check: bool,
@@ -262,8 +266,13 @@ fn run_sample(args: &SampleArgs, out: &mut dyn Write) -> Result<()> {
     };
     let outcome = crate::sample::run(&crate::repo_root(), &options, out)?;
     write!(out, "{}", outcome.render())?;
-    if !outcome.is_clean() {
-        anyhow::bail!("some sampled operations fail (see above)");
+    let failures = outcome.unexplained_failures();
+    if failures > args.max_failures {
+        anyhow::bail!(
+            "{failures} sampled operation(s) fail that are not documented limitations, more than \
+             the {} tolerated (see above)",
+            args.max_failures
+        );
     }
     Ok(())
 }

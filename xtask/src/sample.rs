@@ -73,6 +73,17 @@ impl Outcome {
         self.sampled.iter().filter(|s| s.failure.is_none()).count()
     }
 
+    /// How many operations failed for a reason that is not a documented limitation (a compiler
+    /// error no operation could be blamed for counts as one).
+    pub fn unexplained_failures(&self) -> usize {
+        usize::from(!self.unattributed.is_empty())
+            + self
+                .sampled
+                .iter()
+                .filter(|s| s.failure.as_ref().is_some_and(|f| !f.is_limitation()))
+                .count()
+    }
+
     /// Whether anything failed that is not a documented limitation.
     pub fn is_clean(&self) -> bool {
         self.unattributed.is_empty()
