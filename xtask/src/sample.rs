@@ -84,15 +84,6 @@ impl Outcome {
                 .count()
     }
 
-    /// Whether anything failed that is not a documented limitation.
-    pub fn is_clean(&self) -> bool {
-        self.unattributed.is_empty()
-            && self
-                .sampled
-                .iter()
-                .all(|s| s.failure.as_ref().is_none_or(Failure::is_limitation))
-    }
-
     /// One line per failing operation, then a summary line.
     pub fn render(&self) -> String {
         let mut text = String::new();
