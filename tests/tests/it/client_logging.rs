@@ -2,7 +2,6 @@
 //! method, path, status, `cf-ray`, duration, the retry decision), and nothing of the call's
 //! secrets reaches the log, even at trace level with every crate's events captured.
 
-use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -11,29 +10,12 @@ use cloudflare_tokens_tests::adversary::{self, Recorded, Reply, Server};
 use cloudflare_tokens_tests::ops::{ACCOUNT_ID, API_TOKEN, EMAIL, GLOBAL_API_KEY};
 use serde_json::json;
 
+use crate::log_capture;
+
 /// The secret the registration body carries.
 const SENT_SECRET: &str = "sent-secret-Hq2Nw9Kd4Lp0ZrTq";
 /// The rolled token value the server answers with.
 const ROLLED: &str = "rolled-value-Vb7Mc3Xn5Lk8Jh1Gf";
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    }
-}
 
 /// A server that plays a script of answers, in order, the last one for ever after.
 async fn scripted(answers: Vec<Reply>) -> Server {
@@ -71,14 +53,7 @@ fn lines_of<'a>(logs: &'a str, operation: &str) -> Vec<&'a str> {
 
 #[tokio::test]
 async fn attempts_are_logged_without_any_secret() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = log_capture::capture();
 
     // 1. A registration (a POST carrying a secret) answered 503, its body and cf-ray echoing
     //    the secrets: not retried.

@@ -22,6 +22,7 @@ mod error_display;
 mod flows_ids;
 mod from_env;
 mod generated_is_current;
+mod log_capture;
 mod mock_helpers;
 mod models;
 mod operations_access_service_tokens;

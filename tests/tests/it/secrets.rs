@@ -1,11 +1,10 @@
 //! Secrets stay secret: every field the spec marks `x-sensitive` is a `Secret`, and no `Debug`
 //! output, error message or log line carries one.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use cloudflare_tokens::{Client, Credentials, RetryPolicy, Scope, Secret, types};
 use fake_cloudflare::{FakeCloudflare, Fault};
+
+use crate::log_capture;
 
 const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 
@@ -92,28 +91,9 @@ fn policy() -> types::TokenPolicy {
 }
 
 /// Collects what the client logs, at every level.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn responses_errors_and_logs_never_show_a_secret() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = log_capture::capture();
 
     let server = FakeCloudflare::start().await.unwrap();
     let client = quick_client(&server);
@@ -202,8 +182,19 @@ async fn responses_errors_and_logs_never_show_a_secret() {
     printed.push(format!("{client:?}"));
 
     let printed = printed.join("\n");
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(!logs.is_empty(), "the client logs its requests");
+    let logs = captured.text();
+    // The client's own attempt lines, not only the HTTP stack's: a capture that missed them
+    // would make the checks below pass without looking.
+    for operation in [
+        "user_tokens_create",
+        "ai_search_tokens_create",
+        "user_tokens_verify",
+    ] {
+        assert!(
+            logs.contains(&format!("operation=\"{operation}\"")),
+            "no attempt of `{operation}` was logged:\n{logs}"
+        );
+    }
     for secret in &secrets {
         assert!(
             !printed.contains(secret.as_str()),
