@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use crate::{Client, Result, types};
 
-/// Where an instance's indexing stands, from its stats.
+/// Where an instance's indexing stands, from its stats (and its jobs, when they were read).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct IndexingProgress {
     /// Items indexed.
@@ -17,6 +17,35 @@ pub struct IndexingProgress {
     pub errors: u64,
     /// Items skipped (unsupported or unchanged).
     pub skipped: u64,
+    /// Where the instance's indexing runs stand, when its jobs were read.
+    pub runs: Runs,
+}
+
+/// Where an instance's indexing runs (its jobs) stand.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Runs {
+    /// The jobs were not read.
+    #[default]
+    Unknown,
+    /// No run has started yet: a new instance's first one is about to.
+    NotStarted,
+    /// A run has not ended.
+    Running,
+    /// Every run listed has ended.
+    Ended,
+}
+
+impl Runs {
+    /// From the first page of an instance's jobs: a job without `ended_at` is still running.
+    pub fn from_jobs(jobs: &[types::AiSearchJob]) -> Self {
+        if jobs.is_empty() {
+            Self::NotStarted
+        } else if jobs.iter().any(|job| job.ended_at.is_none()) {
+            Self::Running
+        } else {
+            Self::Ended
+        }
+    }
 }
 
 impl IndexingProgress {
@@ -29,12 +58,26 @@ impl IndexingProgress {
             queued: count(stats.queued),
             errors: count(stats.error),
             skipped: count(stats.skipped),
+            runs: Runs::Unknown,
         }
     }
 
-    /// Whether indexing has ended: nothing queued or running.
+    /// The same progress, with where the runs stand.
+    pub fn with_runs(self, runs: Runs) -> Self {
+        Self { runs, ..self }
+    }
+
+    /// Whether indexing has ended: nothing queued or running, and, when the jobs were read, no
+    /// run still going and one at least begun (right after a create the stats are all zero
+    /// before the first run starts, which is not "done").
     pub fn is_done(&self) -> bool {
-        self.queued == 0 && self.running == 0
+        let runs_done = match self.runs {
+            Runs::Unknown | Runs::Ended => true,
+            Runs::Running => false,
+            // No job listed: done only if the stats show items already dealt with.
+            Runs::NotStarted => self.finished() > 0,
+        };
+        self.queued == 0 && self.running == 0 && runs_done
     }
 
     /// Every item seen, in whatever state (saturating).
@@ -63,7 +106,16 @@ impl std::fmt::Display for IndexingProgress {
             self.queued,
             self.errors,
             self.skipped
-        )
+        )?;
+        match self.runs {
+            Runs::NotStarted if self.finished() == 0 => {
+                write!(f, ", the first run has not started")
+            }
+            Runs::Running if self.queued == 0 && self.running == 0 => {
+                write!(f, ", a run is still going")
+            }
+            _ => Ok(()),
+        }
     }
 }
 
@@ -148,10 +200,11 @@ impl Default for Backoff {
     }
 }
 
-/// Reads the instance's stats, then again after each wait of `backoff`, reporting each reading
-/// to `on_progress`, until nothing is queued or running, or `timeout` has passed (the instance is
-/// left as it is either way). A failed read ends the wait with its error; the client's own
-/// retries apply to each read.
+/// Reads the instance's stats and jobs, then again after each wait of `backoff`, reporting each
+/// reading to `on_progress`, until nothing is queued or running and a run has begun and ended
+/// (see [`IndexingProgress::is_done`]), or `timeout` has passed (the instance is left as it is
+/// either way). A failed read ends the wait with its error; the client's own retries apply to
+/// each read.
 pub async fn wait_for_indexing(
     client: &Client,
     instance: InstanceRef<'_>,
@@ -163,11 +216,17 @@ pub async fn wait_for_indexing(
     let mut wait = backoff.first;
     let mut last = None;
     loop {
-        let read = tokio::time::timeout_at(deadline, instance.stats(client)).await;
-        let Ok(stats) = read else {
+        let read = async {
+            let stats = instance.stats(client).await?;
+            let jobs = instance.jobs(client).await?;
+            Ok::<_, crate::Error>(
+                IndexingProgress::from_stats(&stats).with_runs(Runs::from_jobs(&jobs)),
+            )
+        };
+        let Ok(progress) = tokio::time::timeout_at(deadline, read).await else {
             return Ok(WaitOutcome::TimedOut(last));
         };
-        let progress = IndexingProgress::from_stats(&stats?);
+        let progress = progress?;
         on_progress(&progress);
         if progress.is_done() {
             return Ok(WaitOutcome::Done(progress));

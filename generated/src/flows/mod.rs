@@ -21,7 +21,7 @@ mod rotate;
 mod rotate_ai_search;
 mod setup;
 
-pub use indexing::{Backoff, IndexingProgress, InstanceRef, WaitOutcome, wait_for_indexing};
+pub use indexing::{Backoff, IndexingProgress, InstanceRef, Runs, WaitOutcome, wait_for_indexing};
 pub use registrations::ai_search_registrations_of;
 pub use rotate::{RotatedServiceToken, rotate_access_token};
 pub use rotate_ai_search::{

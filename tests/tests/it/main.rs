@@ -20,6 +20,7 @@ mod decoding;
 mod docs;
 mod error_display;
 mod flows_ids;
+mod flows_wait;
 mod from_env;
 mod generated_is_current;
 mod log_capture;
