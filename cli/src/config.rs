@@ -27,6 +27,22 @@ use crate::failure::Failure;
 /// Looks up an environment variable.
 pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
 
+/// Where a progress bar draws: the process's stderr (a terminal), or a terminal the caller
+/// hands in (tests, which have none).
+pub enum Terminal {
+    Stderr,
+    Given(Box<dyn indicatif::TermLike>),
+}
+
+impl Terminal {
+    pub fn draw_target(self) -> indicatif::ProgressDrawTarget {
+        match self {
+            Self::Stderr => indicatif::ProgressDrawTarget::stderr(),
+            Self::Given(term) => indicatif::ProgressDrawTarget::term_like(term),
+        }
+    }
+}
+
 /// What every command gets.
 pub struct Context<'a> {
     global: Global,
@@ -35,8 +51,8 @@ pub struct Context<'a> {
     pub out: &'a mut dyn Write,
     /// Progress, warnings and errors.
     pub err: &'a mut dyn Write,
-    /// Whether stderr is a terminal (progress bars instead of lines).
-    terminal: bool,
+    /// Where progress bars draw, if stderr is a terminal (else progress is lines on `err`).
+    terminal: Option<Terminal>,
 }
 
 impl<'a> Context<'a> {
@@ -51,19 +67,19 @@ impl<'a> Context<'a> {
             env,
             out,
             err,
-            terminal: false,
+            terminal: None,
         }
     }
 
     /// The same, for a stderr that is a terminal (or not).
-    pub fn on_terminal(mut self, terminal: bool) -> Self {
+    pub fn on_terminal(mut self, terminal: Option<Terminal>) -> Self {
         self.terminal = terminal;
         self
     }
 
-    /// Whether stderr is a terminal.
-    pub fn terminal(&self) -> bool {
-        self.terminal
+    /// The terminal progress bars draw on, if there is one (a run draws one bar at most).
+    pub fn take_terminal(&mut self) -> Option<Terminal> {
+        self.terminal.take()
     }
 
     /// Whether the results go out as JSON.

@@ -75,6 +75,20 @@ pub async fn run_on_terminal(
     err: &mut dyn Write,
     terminal: bool,
 ) -> u8 {
+    let terminal = terminal.then_some(config::Terminal::Stderr);
+    run_with(args, env, out, err, std::io::stderr, terminal).await
+}
+
+/// [`run`], as if stderr were a terminal: progress bars draw on `terminal` (for tests that
+/// read what a person at a terminal would see).
+pub async fn run_on_given_terminal(
+    args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
+    env: &dyn Fn(&str) -> Option<String>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    terminal: Box<dyn indicatif::TermLike>,
+) -> u8 {
+    let terminal = Some(config::Terminal::Given(terminal));
     run_with(args, env, out, err, std::io::stderr, terminal).await
 }
 
@@ -90,7 +104,7 @@ pub async fn run_logging_to<L>(
 where
     L: for<'w> MakeWriter<'w> + Send + Sync + 'static,
 {
-    run_with(args, env, out, err, logs, false).await
+    run_with(args, env, out, err, logs, None).await
 }
 
 async fn run_with<L>(
@@ -99,7 +113,7 @@ async fn run_with<L>(
     out: &mut dyn Write,
     err: &mut dyn Write,
     logs: L,
-    terminal: bool,
+    terminal: Option<config::Terminal>,
 ) -> u8
 where
     L: for<'w> MakeWriter<'w> + Send + Sync + 'static,

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::args::{SetupArgs, TokenOwnerArg};
 use crate::commands::ai_search::show_instance;
-use crate::config::Context;
+use crate::config::{Context, Terminal};
 use crate::failure::{Doing, Failure};
 use crate::output;
 use crate::secret_file::SecretFile;
@@ -276,7 +276,7 @@ async fn wait(
         namespace: setup.namespace.as_deref(),
         instance_id: &setup.instance_id,
     };
-    let mut display = Progress::new(context.terminal());
+    let mut display = Progress::new(context.take_terminal());
     let err = &mut *context.err;
     let _ = writeln!(err, "… wait for the first indexing run");
     let outcome = flows::wait_for_indexing(client, instance, timeout, Backoff::default(), |p| {
@@ -311,35 +311,49 @@ async fn wait(
 
 /// The progress display of `--wait`.
 enum Progress {
-    /// An `indicatif` bar on the terminal: items done of the total.
-    Bar(indicatif::ProgressBar),
+    /// An `indicatif` bar on the terminal: items done of the total, and the latest reading for
+    /// the counts beside it.
+    Bar(
+        indicatif::ProgressBar,
+        std::sync::Arc<std::sync::Mutex<IndexingProgress>>,
+    ),
     /// A line per reading that differs from the last one.
     Lines(Option<IndexingProgress>),
 }
 
 impl Progress {
-    fn new(terminal: bool) -> Self {
-        if !terminal {
+    fn new(terminal: Option<Terminal>) -> Self {
+        let Some(terminal) = terminal else {
             return Self::Lines(None);
+        };
+        let bar = indicatif::ProgressBar::with_draw_target(Some(0), terminal.draw_target());
+        // The counts are a key of the style, read from the latest reading when the bar draws:
+        // a reading then changes the bar in one update, never showing new numbers beside old.
+        let latest = std::sync::Arc::new(std::sync::Mutex::new(IndexingProgress::default()));
+        let reading = latest.clone();
+        let counts = move |_: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            if let Ok(p) = reading.lock() {
+                let _ = write!(w, "{} running, {} queued", p.running, p.queued);
+            }
+        };
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "  indexing [{bar:30}] {pos}/{len} items ({counts})",
+        ) {
+            bar.set_style(style.with_key("counts", counts).progress_chars("=> "));
         }
-        let bar = indicatif::ProgressBar::new(0);
-        if let Ok(style) =
-            indicatif::ProgressStyle::with_template("  indexing [{bar:30}] {pos}/{len} items {msg}")
-        {
-            bar.set_style(style.progress_chars("=> "));
-        }
-        Self::Bar(bar)
+        Self::Bar(bar, latest)
     }
 
     fn show(&mut self, err: &mut dyn Write, progress: &IndexingProgress) {
         match self {
-            Self::Bar(bar) => {
-                bar.set_length(progress.total());
-                bar.set_position(progress.finished());
-                bar.set_message(format!(
-                    "({} running, {} queued)",
-                    progress.running, progress.queued
-                ));
+            Self::Bar(bar, latest) => {
+                if let Ok(mut latest) = latest.lock() {
+                    *latest = *progress;
+                }
+                bar.update(|state| {
+                    state.set_len(progress.total());
+                    state.set_pos(progress.finished());
+                });
             }
             Self::Lines(last) => {
                 if last.as_ref() != Some(progress) {
@@ -351,7 +365,7 @@ impl Progress {
     }
 
     fn finish(&mut self) {
-        if let Self::Bar(bar) = self {
+        if let Self::Bar(bar, _) = self {
             bar.finish_and_clear();
         }
     }

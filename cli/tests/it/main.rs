@@ -8,6 +8,7 @@ mod common;
 mod escapes;
 mod journey;
 mod logs;
+mod progress_bar;
 mod secrets_once;
 mod setup_converges;
 mod setup_repairs;
