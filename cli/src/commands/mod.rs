@@ -34,7 +34,9 @@ pub async fn run(context: &mut Context<'_>, command: Command) -> Result<(), Fail
         Command::User(UserCommand::PermissionGroups { name }) => {
             user::permission_groups(context, name).await
         }
-        Command::Account(AccountCommand::Tokens(command)) => account::tokens(context, command).await,
+        Command::Account(AccountCommand::Tokens(command)) => {
+            account::tokens(context, command).await
+        }
         Command::Account(AccountCommand::PermissionGroups { name }) => {
             account::permission_groups(context, name).await
         }
