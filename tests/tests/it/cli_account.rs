@@ -363,7 +363,7 @@ async fn deleting_a_token_ai_search_uses_needs_force() {
         "{refused}"
     );
     assert_eq!(refused.stdout, "");
-    assert_eq!(account_token_ids(&server), [token_id.clone()]);
+    assert_eq!(account_token_ids(&server), std::slice::from_ref(&token_id));
     assert!(server.requests_for("account_tokens_delete").is_empty());
 
     let forced = cf(
@@ -412,7 +412,7 @@ async fn without_an_account_every_command_is_a_usage_error() {
         assert_eq!(run.stdout, "", "{args:?}");
     }
     assert!(server.requests().is_empty(), "{:?}", server.requests());
-    assert_eq!(account_token_ids(&server), [id.clone()]);
+    assert_eq!(account_token_ids(&server), std::slice::from_ref(&id));
     assert_eq!(
         server.user_token_value(&id).as_deref(),
         Some(value.as_str())
