@@ -841,3 +841,30 @@ async fn names_from_the_server_are_escaped_for_people_and_exact_in_json() {
     json.expect(0);
     assert_eq!(json.json()[0]["name"], evil);
 }
+
+#[tokio::test]
+async fn a_delete_answered_with_a_null_result_succeeds() {
+    // As for a user's token: the answer to a delete may carry `"result": null`, and the token is
+    // gone all the same.
+    let server = Server::always(adversary::json(
+        200,
+        &json!({ "success": true, "errors": [], "messages": [], "result": null }),
+    ))
+    .await;
+    let env = vec![
+        ("CLOUDFLARE_API_TOKEN", "t".to_string()),
+        ("CLOUDFLARE_BASE_URL", server.base_url()),
+        ("CLOUDFLARE_ACCOUNT_ID", ACCOUNT.to_string()),
+    ];
+    let id = "ed17574386854bf78a67040be0a770b0";
+    let run = run_with(&env, &["account", "tokens", "delete", "--force", id]).await;
+    run.expect(0);
+    assert_eq!(run.stdout, format!("deleted API token {id}\n"), "{run}");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert_eq!(requests[0].method, "DELETE");
+    assert_eq!(
+        requests[0].target,
+        format!("/client/v4/accounts/{ACCOUNT}/tokens/{id}")
+    );
+}
