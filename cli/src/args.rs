@@ -65,6 +65,9 @@ pub enum Command {
     /// User API tokens and the permission groups their policies grant
     #[command(subcommand)]
     User(UserCommand),
+    /// Account-owned API tokens and the permission groups their policies grant
+    #[command(subcommand)]
+    Account(AccountCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -383,6 +386,52 @@ pub enum UserTokensCommand {
         /// Delete it even if it is registered with AI Search (skips the check)
         #[arg(long)]
         force: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// The API tokens the account owns (they outlive any one user)
+    #[command(subcommand)]
+    Tokens(AccountTokensCommand),
+    /// List the permission groups an account token's policy can grant
+    PermissionGroups {
+        /// Only the group of this name
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountTokensCommand {
+    /// Check the token the CLI authenticates with, as an account token of the account
+    Verify,
+    /// List every API token of the account
+    List,
+    /// Show one API token of the account (never its value)
+    Get {
+        /// The API token's id
+        id: String,
+    },
+    /// Delete an API token of the account, unless AI Search in the account still uses it
+    Delete {
+        /// The API token's id
+        id: String,
+        /// Delete it even if it is registered with AI Search (skips the check)
+        #[arg(long)]
+        force: bool,
+    },
+    /// Give an API token of the account a new value and print it, once (the old value stops
+    /// working); refused while AI Search uses the token
+    Roll {
+        /// The API token's id
+        id: String,
+        /// Roll it even if it is registered with AI Search (skips the check)
+        #[arg(long)]
+        force: bool,
+        /// Write the new value to this new file (mode 0600) instead of printing it
+        #[arg(long, value_name = "PATH")]
+        secret_file: Option<PathBuf>,
     },
 }
 

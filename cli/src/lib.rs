@@ -19,6 +19,9 @@
 //!                 (list to update: [--zone-id ID])
 //!   user tokens verify | list | delete ID [--force]
 //!   user permission-groups [--name NAME]
+//!   account tokens verify | list | get ID | delete ID [--force]
+//!                  | roll ID [--force] [--secret-file PATH]
+//!   account permission-groups [--name NAME]
 //! ```
 //!
 //! The whole program is [`run`], so that tests can drive it in-process with their own

@@ -1,12 +1,14 @@
 //! One module per area of the API; this one sends each command to its module.
 
 mod access;
+mod account;
 mod ai_search;
+mod api_tokens;
 mod indexing;
 mod setup;
 mod user;
 
-use crate::args::{AccessCommand, AiSearchCommand, Command, UserCommand};
+use crate::args::{AccessCommand, AccountCommand, AiSearchCommand, Command, UserCommand};
 use crate::config::Context;
 use crate::failure::Failure;
 
@@ -31,6 +33,12 @@ pub async fn run(context: &mut Context<'_>, command: Command) -> Result<(), Fail
         Command::User(UserCommand::Tokens(command)) => user::tokens(context, command).await,
         Command::User(UserCommand::PermissionGroups { name }) => {
             user::permission_groups(context, name).await
+        }
+        Command::Account(AccountCommand::Tokens(command)) => {
+            account::tokens(context, command).await
+        }
+        Command::Account(AccountCommand::PermissionGroups { name }) => {
+            account::permission_groups(context, name).await
         }
     }
 }

@@ -1,15 +1,14 @@
 //! `user tokens …` and `user permission-groups`.
 
-use cloudflare_tokens::types::{AiSearchInstance, AiSearchToken, PermissionGroup, UserToken};
-use cloudflare_tokens::{
-    AiSearchInstancesListQuery, Client, PermissionGroupsListQuery, UserTokensListQuery, flows,
-};
+use cloudflare_tokens::types::{PermissionGroup, UserToken};
+use cloudflare_tokens::{PermissionGroupsListQuery, UserTokensListQuery};
 use futures::TryStreamExt;
 
+use super::api_tokens::{self, Change};
 use crate::args::UserTokensCommand;
 use crate::config::Context;
 use crate::failure::{Doing, Failure};
-use crate::output::{self, Table};
+use crate::output;
 
 pub async fn tokens(context: &mut Context<'_>, command: UserTokensCommand) -> Result<(), Failure> {
     match command {
@@ -23,16 +22,13 @@ pub async fn tokens(context: &mut Context<'_>, command: UserTokensCommand) -> Re
             if context.json() {
                 return Ok(output::json(context.out, &verified)?);
             }
-            output::fields(
+            Ok(api_tokens::print_verification(
                 context.out,
-                &[
-                    ("id", output::text(verified.id.as_deref())),
-                    ("status", verified.status.to_string()),
-                    ("not before", output::time(verified.not_before)),
-                    ("expires", output::time(verified.expires_on)),
-                ],
-            )?;
-            Ok(())
+                verified.id.as_deref(),
+                &verified.status,
+                verified.not_before,
+                verified.expires_on,
+            )?)
         }
         UserTokensCommand::List => {
             let tokens: Vec<UserToken> = context
@@ -44,17 +40,11 @@ pub async fn tokens(context: &mut Context<'_>, command: UserTokensCommand) -> Re
             if context.json() {
                 return Ok(output::json(context.out, &tokens)?);
             }
-            let mut table = Table::new(&["id", "name", "status", "expires", "last used"]);
-            for token in &tokens {
-                table.row(vec![
-                    output::text(token.id.as_deref()),
-                    output::text(token.name.as_deref()),
-                    output::shown(token.status.as_ref()),
-                    output::time(token.expires_on),
-                    output::time(token.last_used_on),
-                ]);
-            }
-            Ok(table.print(context.out, "no API tokens")?)
+            Ok(api_tokens::print_tokens(
+                context.out,
+                tokens.iter().map(Into::into),
+                "no API tokens",
+            )?)
         }
         UserTokensCommand::Delete { id, force } => {
             let client = context.client()?;
@@ -65,7 +55,7 @@ pub async fn tokens(context: &mut Context<'_>, command: UserTokensCommand) -> Re
                          pass --account-id (or set CLOUDFLARE_ACCOUNT_ID), or --force to delete it unchecked",
                     ));
                 };
-                refuse_if_registered(&client, &account, &id).await?;
+                api_tokens::refuse_if_registered(&client, &account, &id, Change::Delete).await?;
             }
             let deleted = client
                 .user_tokens_delete(&id)
@@ -82,72 +72,6 @@ pub async fn tokens(context: &mut Context<'_>, command: UserTokensCommand) -> Re
             )?)
         }
     }
-}
-
-/// Fails if AI Search in `account` has `token_id` registered: its instances would lose the
-/// credentials they index and search with, and nothing would say so until they fail.
-async fn refuse_if_registered(
-    client: &Client,
-    account: &str,
-    token_id: &str,
-) -> Result<(), Failure> {
-    let registrations = flows::ai_search_registrations_of(client, account, token_id)
-        .await
-        .doing(format_args!(
-            "check whether AI Search uses API token {token_id} (pass --force to delete it unchecked)"
-        ))?;
-    if registrations.is_empty() {
-        return Ok(());
-    }
-    // Naming the instances makes the consequence concrete; without them the refusal stands.
-    let instances: Vec<AiSearchInstance> = client
-        .ai_search_instances_list_all(account, AiSearchInstancesListQuery::default())
-        .try_collect()
-        .await
-        .unwrap_or_default();
-    Err(Failure::Refused(refusal(
-        token_id,
-        account,
-        &registrations,
-        &instances,
-    )))
-}
-
-fn refusal(
-    token_id: &str,
-    account: &str,
-    registrations: &[AiSearchToken],
-    instances: &[AiSearchInstance],
-) -> String {
-    let mut message = format!(
-        "refusing to delete API token {token_id}: it is registered with AI Search in account {account}"
-    );
-    for registration in registrations {
-        let users: Vec<&str> = instances
-            .iter()
-            .filter(|i| {
-                let uses = i
-                    .token_id
-                    .as_deref()
-                    .and_then(|t| t.parse::<uuid::Uuid>().ok());
-                uses.is_some() && uses == registration.id
-            })
-            .map(|i| i.id.as_str())
-            .collect();
-        message.push_str(&format!(
-            "\n  AI Search token {} (\"{}\")",
-            output::shown(registration.id),
-            output::text(registration.name.as_deref()),
-        ));
-        if !users.is_empty() {
-            message.push_str(&format!(", used by instance(s) {}", users.join(", ")));
-        }
-    }
-    message.push_str(
-        "\nAI Search instances using it would stop working. Nothing was deleted; \
-         pass --force to delete it anyway.",
-    );
-    message
 }
 
 pub async fn permission_groups(
@@ -168,14 +92,8 @@ pub async fn permission_groups(
     if context.json() {
         return Ok(output::json(context.out, &groups)?);
     }
-    let mut table = Table::new(&["id", "name", "scopes"]);
-    for group in &groups {
-        let scopes: Vec<&str> = group.scopes.iter().map(|s| s.as_str()).collect();
-        table.row(vec![
-            output::text(group.id.as_deref()),
-            output::text(group.name.as_deref()),
-            scopes.join(", "),
-        ]);
-    }
-    Ok(table.print(context.out, "no permission groups")?)
+    Ok(api_tokens::print_groups(
+        context.out,
+        groups.iter().map(Into::into),
+    )?)
 }

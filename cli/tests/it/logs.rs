@@ -153,6 +153,32 @@ async fn no_command_prints_a_secret_at_trace_level() {
     secrets.push(str_field(&service, "client_secret").to_string());
     let service_id = str_field(&service, "id").to_string();
 
+    // An account-owned API token, registered with AI Search, for the `account` commands.
+    let account_setup = [
+        "ai-search",
+        "setup",
+        "--instance",
+        "acct",
+        "--website",
+        "example.org",
+        "--token-owner",
+        "account",
+    ];
+    let (env, args, output) = run(&base, &account_setup, "RUST_LOG").await;
+    output.expect(0);
+    cases.push(Case {
+        args,
+        env,
+        hands_over: None,
+        run: output,
+    });
+    let account_token = server.state()["account_tokens"][0]["id"]
+        .as_str()
+        .expect("the setup minted an account token")
+        .to_string();
+    secrets.push(server.user_token_value(&account_token).unwrap());
+    let rolled_file = dir.path().join("rolled.token");
+
     // (arguments, environment, verbosity, whether stdout hands over a new secret)
     let plan: Vec<(Vec<String>, Env, &str, bool)> = vec![
         (
@@ -301,6 +327,64 @@ async fn no_command_prints_a_secret_at_trace_level() {
             "RUST_LOG",
             false,
         ),
+        (
+            strings(&["account", "tokens", "list", "--json"]),
+            base.clone(),
+            "RUST_LOG",
+            false,
+        ),
+        (
+            strings(&["account", "tokens", "get", &account_token]),
+            base.clone(),
+            "-vvv",
+            false,
+        ),
+        (
+            strings(&["account", "tokens", "verify"]),
+            base.clone(),
+            "RUST_LOG",
+            false,
+        ),
+        (
+            strings(&["account", "permission-groups"]),
+            base.clone(),
+            "RUST_LOG",
+            false,
+        ),
+        // Refused: AI Search uses the token.
+        (
+            strings(&["account", "tokens", "roll", &account_token]),
+            base.clone(),
+            "RUST_LOG",
+            false,
+        ),
+        (
+            strings(&[
+                "account",
+                "tokens",
+                "roll",
+                &account_token,
+                "--force",
+                "--json",
+            ]),
+            base.clone(),
+            "RUST_LOG",
+            true,
+        ),
+        (
+            strings(&[
+                "account",
+                "tokens",
+                "roll",
+                &account_token,
+                "--force",
+                "--secret-file",
+                rolled_file.to_str().unwrap(),
+            ]),
+            base.clone(),
+            "-vvv",
+            false,
+        ),
     ];
     for (args, env, verbosity, hands_over) in plan {
         let argv: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -311,6 +395,7 @@ async fn no_command_prints_a_secret_at_trace_level() {
                 json["minted_token"]["value"]
                     .as_str()
                     .or(json["client_secret"].as_str())
+                    .or(json["value"].as_str())
                     .expect("the secret it hands over")
                     .to_string(),
             )
@@ -335,6 +420,7 @@ async fn no_command_prints_a_secret_at_trace_level() {
     }
     secrets.push(std::fs::read_to_string(&secret_file).unwrap());
     secrets.push(std::fs::read_to_string(dir.path().join("rotated")).unwrap());
+    secrets.push(std::fs::read_to_string(&rolled_file).unwrap());
 
     // The commands that need them: a setup's dead-token check, and deleting what it made.
     let site_token = server
@@ -367,20 +453,30 @@ async fn no_command_prints_a_secret_at_trace_level() {
 
     secrets.sort();
     secrets.dedup();
-    // Three credentials (a token, a Global API key, a wrong token), two minted API token values
-    // (each also registered as a `cf_api_key`), four Access client secrets (seeded, created,
-    // rotated twice).
-    assert_eq!(secrets.len(), 9, "{secrets:?}");
+    // Three credentials (a token, a Global API key, a wrong token), three minted API token
+    // values (each also registered as a `cf_api_key`: two user tokens, one account token), the
+    // account token's two rolled values, four Access client secrets (seeded, created, rotated
+    // twice).
+    assert_eq!(secrets.len(), 12, "{secrets:?}");
+    let refused_roll = strings(&["account", "tokens", "roll", &account_token]);
     let mut logged_lines = 0;
     for case in &cases {
         // Failures are part of the test: a wrong token, user token operations refused to a
-        // Global API key, a delete refused while AI Search uses the token.
+        // Global API key, a delete or roll refused while AI Search uses the token.
         let has = |var: &(&str, String)| case.env.contains(var);
         let may_fail = has(&wrong[0])
             || (has(&by_key[0]) && case.args.starts_with(&strings(&["user"])))
             || case
                 .args
-                .starts_with(&strings(&["user", "tokens", "delete"]));
+                .starts_with(&strings(&["user", "tokens", "delete"]))
+            || case.args == refused_roll;
+        if case.args == refused_roll {
+            assert!(
+                case.run.code == 1 && case.run.stderr.contains("refusing to roll API token"),
+                "the roll of a registered token is refused:\n{}",
+                case.run
+            );
+        }
         assert!(
             case.run.code == 0 || (may_fail && case.run.code == 1),
             "{:?} failed:\n{}",

@@ -133,6 +133,12 @@ fn arguments(command: &str) -> Option<Vec<Vec<&'static str>>> {
         "user tokens verify" | "user tokens list" => vec![vec![], vec!["--json"]],
         "user tokens delete" => vec![vec![USER_TOKEN_ID], vec![USER_TOKEN_ID, "--force"]],
         "user permission-groups" => vec![vec![], vec!["--name", "AI Search Index Engine"]],
+        "account tokens verify" | "account tokens list" => vec![vec![], vec!["--json"]],
+        "account tokens get" => vec![vec![USER_TOKEN_ID], vec![USER_TOKEN_ID, "--json"]],
+        "account tokens delete" | "account tokens roll" => {
+            vec![vec![USER_TOKEN_ID], vec![USER_TOKEN_ID, "--force"]]
+        }
+        "account permission-groups" => vec![vec![], vec!["--name", "AI Search Index Engine"]],
         _ => return None,
     })
 }
@@ -154,10 +160,12 @@ const NEEDS_STATE: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// Whether every operation `command` calls allows an email and key: the user token operations
-/// (the `user` commands, and the token `ai-search setup` mints) take API tokens only.
+/// Whether every operation `command` calls allows an email and key: the user and account token
+/// operations (the `user` and `account` commands, and the token `ai-search setup` mints) take
+/// API tokens only.
 fn takes_email_and_key(command: &str) -> bool {
     !(command.starts_with("user ")
+        || command.starts_with("account ")
         || command == "ai-search setup"
         || command == "ai-search tokens rotate")
 }

@@ -5,6 +5,7 @@
 //! fake-cloudflare. Helpers they share live in the package's library (`tests/src/`).
 
 mod cli_access;
+mod cli_account;
 mod cli_client_safety;
 mod cli_json;
 mod cli_setup;
