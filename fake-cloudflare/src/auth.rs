@@ -18,7 +18,7 @@
 //!   account, zone and user path;
 //! - `deny` policies: they are stored and shown, and take nothing away;
 //! - the owner of a token: an account token may call user operations and the other way round,
-//!   given the group (Cloudflare keeps account tokens to their account);
+//!   given the group (on Cloudflare an account token reaches only its own account);
 //! - the permissions behind a group (`x-cfPermissionsRequired`): only the group names are
 //!   compared, so for AI Search, whose operations list no group, "AI Search Index Engine"
 //!   grants nothing the fake checks;

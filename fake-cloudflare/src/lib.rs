@@ -31,8 +31,11 @@
 //!   the permission groups the spec lists for it (`x-api-token-group`, read from
 //!   `spec/openapi.json` at build time: [`Operation::token_groups`]); otherwise 403 (code 10000).
 //!   Operations the spec lists no group for (verify, AI Search, `r2_buckets_get`, Access rotate)
-//!   are open to any valid token. Resources, `deny` policies, token owners and conditions are
-//!   not enforced (the `auth` module's docs say what that leaves out).
+//!   are open to any valid token. A disabled, expired or not yet valid token gets 401 whatever
+//!   it grants. Not enforced: a policy's `resources` (a group granted on one account counts on
+//!   every account and on the user's paths), `deny` policies (they take nothing away), which
+//!   owner a token has (user or account), request-IP conditions, and the permissions behind a
+//!   group (`x-cfPermissionsRequired`): "AI Search Index Engine" grants nothing the fake checks.
 //! - AI Search answers as Cloudflare's AI Search guides show: timestamps like
 //!   `2025-12-25 01:52:28` (UTC, no zone), list items with every field the list's schema
 //!   requires (`null` where unset), an empty result for a token delete, and errors with a
