@@ -1,6 +1,7 @@
 //! `cf-tokens user …` end to end against the fake, above all the refusal to delete an API token
 //! that AI Search still uses.
 
+use cloudflare_tokens_tests::adversary::{self, Server};
 use cloudflare_tokens_tests::cli::{ACCOUNT, cf, env_for, fake, run_with, str_field};
 
 #[tokio::test]
@@ -180,4 +181,31 @@ async fn an_email_and_key_work_too() {
     assert!(run.stdout.contains("no AI Search tokens"), "{run}");
     let request = &server.requests()[0];
     assert_eq!(request.header("x-auth-email"), Some(email));
+}
+
+#[tokio::test]
+async fn a_delete_answered_with_a_null_result_succeeds() {
+    // The spec lets the answer to a delete carry `"result": null`: the token is gone all the
+    // same, and the command says so with the id it was given.
+    let server = Server::always(adversary::json(
+        200,
+        &serde_json::json!({"success": true, "errors": [], "messages": [], "result": null}),
+    ))
+    .await;
+    let env = vec![
+        ("CLOUDFLARE_API_TOKEN", "null-result-test-token".to_string()),
+        ("CLOUDFLARE_BASE_URL", server.base_url()),
+    ];
+    let id = "ed17574386854bf78a67040be0a770b0";
+    let run = run_with(&env, &["user", "tokens", "delete", "--force", id]).await;
+    run.expect(0);
+    assert_eq!(run.stdout, format!("deleted API token {id}\n"), "{run}");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert_eq!(requests[0].method, "DELETE");
+    assert_eq!(requests[0].target, format!("/client/v4/user/tokens/{id}"));
+
+    let run = run_with(&env, &["--json", "user", "tokens", "delete", "--force", id]).await;
+    run.expect(0);
+    assert_eq!(run.stdout.trim(), "{}", "{run}");
 }

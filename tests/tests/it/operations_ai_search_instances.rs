@@ -151,6 +151,29 @@ async fn list_without_filters_sends_no_query() {
 }
 
 #[tokio::test]
+async fn a_listed_token_id_that_is_not_a_uuid_still_decodes() {
+    // Request bodies say `token_id` is a UUID; list answers say only "a string", and older
+    // instances carry ids of another form. The answer is read in the looser form.
+    let mut legacy = instance_json("docs-old");
+    legacy["token_id"] = json!("legacy-1");
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            let when = raw_path(when.method(GET), &instances_path());
+            authenticated(exact_query(when, &[]), Auth::Token);
+            respond(then, 200, page(vec![legacy], 1, 20, 1));
+        })
+        .await;
+    let listed = client(&server, Auth::Token)
+        .ai_search_instances_list(ACCOUNT_ID, &AiSearchInstancesListQuery::default())
+        .await
+        .expect("a legacy token id does not fail the list");
+    assert_eq!(listed.items().len(), 1);
+    assert_eq!(listed.items()[0].id, "docs-old");
+    assert_eq!(listed.items()[0].token_id.as_deref(), Some("legacy-1"));
+}
+
+#[tokio::test]
 async fn list_all_reads_two_pages_with_two_requests() {
     let server = MockServer::start_async().await;
     let mut pages = Vec::new();

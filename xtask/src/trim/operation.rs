@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::schema::{Component, Flat, Naming, SCHEMAS, Schemas, pascal_case};
+use super::schema::{Component, Direction, Flat, Naming, SCHEMAS, Schemas, pascal_case};
 use super::shared;
 use crate::keywords::{ENVELOPE, EnvelopePart};
 use crate::load::SpecError;
@@ -35,6 +35,7 @@ impl<'a> Schemas<'a> {
         out.insert("operationId".into(), json!(op.id));
         out.insert("description".into(), json!(op.doc.trim()));
         out.insert("tags".into(), json!([op.area]));
+        self.direction = Direction::Sent;
         out.insert(
             "parameters".into(),
             Value::Array(self.parameters(op, path, at, upstream, path_item)?),
@@ -46,10 +47,10 @@ impl<'a> Schemas<'a> {
         if let Some(body) = body {
             out.insert("requestBody".into(), body);
         }
-        out.insert(
-            "responses".into(),
-            self.responses(op, &at.join("responses"), upstream)?,
-        );
+        self.direction = Direction::Read;
+        let responses = self.responses(op, &at.join("responses"), upstream);
+        self.direction = Direction::Sent;
+        out.insert("responses".into(), responses?);
         let security = upstream
             .get("security")
             .or_else(|| self.doc.root.get("security"))
@@ -333,6 +334,7 @@ impl<'a> Schemas<'a> {
                 .entry(name.to_string())
                 .or_insert_with(|| Component {
                     schema,
+                    read: true,
                     explicit: true,
                     fallback_doc: doc.map(str::to_string),
                     origin: Pointer::root(),

@@ -394,6 +394,8 @@ fn models_of_one_name_are_merged() {
     );
     // Both require `id` and `created_on`; `created_on` is read-only.
     assert_eq!(widget["required"], json!(["id"]));
+    // `widget` says its id is a UUID, `widget_summary` does not: both are read from
+    // responses, so the merge keeps the looser form and a list item's plain id decodes.
     assert_eq!(
         widget["properties"]["id"],
         json!({"maxLength": 32, "type": "string"})

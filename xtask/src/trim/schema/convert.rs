@@ -6,8 +6,8 @@ use std::ops::Bound;
 use serde_json::{Map, Value, json};
 
 use super::{
-    Component, Flat, Naming, Origins, SCHEMAS, Schemas, is_fact, merge_models, pascal_case,
-    split_use_site,
+    Component, Direction, Flat, Merge, Naming, Origins, SCHEMAS, Schemas, is_fact, merge_models,
+    pascal_case, split_use_site,
 };
 use crate::load::SpecError;
 use crate::overlay::Site;
@@ -399,7 +399,9 @@ impl Schemas<'_> {
         let renamed = name != naming.name;
         match self.components.get_mut(&name) {
             Some(existing) => {
-                let merged = merge_models(&existing.schema, &model).map_err(|conflict| {
+                let read = existing.read || self.direction == Direction::Read;
+                let rule = if read { Merge::Loose } else { Merge::Strict };
+                let merged = merge_models(&existing.schema, &model, rule).map_err(|conflict| {
                     SpecError::at(
                         &self.doc.file,
                         at,
@@ -411,6 +413,7 @@ impl Schemas<'_> {
                     )
                 })?;
                 existing.schema = merged;
+                existing.read = read;
                 existing.explicit |= naming.explicit || renamed;
                 self.site_dependent += 1;
             }
@@ -419,6 +422,7 @@ impl Schemas<'_> {
                     name.clone(),
                     Component {
                         schema: model,
+                        read: self.direction == Direction::Read,
                         explicit: naming.explicit || renamed,
                         fallback_doc: naming.fallback_doc.clone(),
                         origin: at.clone(),

@@ -15,7 +15,7 @@ use crate::load::{Document, SpecError};
 use crate::overlay::Overlay;
 use crate::pointer::Pointer;
 
-pub use merge::merge_models;
+pub use merge::{Merge, merge_models};
 pub use resolve::{Flat, Origins};
 
 /// Keywords that carry facts about a value (besides its limits, [`LIMITS`]); everything else
@@ -74,10 +74,24 @@ impl Naming {
 #[derive(Clone, Debug)]
 pub struct Component {
     pub schema: Map<String, Value>,
+    /// Some definition merged into it was read from a response: merges keep it loose.
+    pub read: bool,
     pub explicit: bool,
     pub fallback_doc: Option<String>,
     /// Where upstream the (first) schema of this name came from.
     pub origin: Pointer,
+}
+
+/// Which way the data a schema describes travels. Merges of models read from responses keep a
+/// format only where every definition states it, so that an answer one endpoint gives never
+/// fails to decode against another's stricter wording; models only ever sent keep the format
+/// any definition states (see [`Merge`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Direction {
+    /// Request bodies and parameters.
+    Sent,
+    /// Responses.
+    Read,
 }
 
 /// The converter: holds the upstream document, the overlay and the components built so far.
@@ -93,6 +107,8 @@ pub struct Schemas<'a> {
     /// Conversions that can stand for any other of the same schema, by where the schema is
     /// written upstream: the schema and what it became (see [`Schemas::convert`]).
     converted: BTreeMap<Pointer, (Value, Value)>,
+    /// Whether the schemas converted now describe what we send or what we read.
+    pub direction: Direction,
     /// Counts the fixes and renames applied and the merges made so far: a conversion during
     /// which it moves depends on where it happens, and is not reused.
     site_dependent: usize,
@@ -111,6 +127,7 @@ impl<'a> Schemas<'a> {
             active: Vec::new(),
             active_models: Vec::new(),
             converted: BTreeMap::new(),
+            direction: Direction::Sent,
             site_dependent: 0,
             used_fixes: vec![false; overlay.fixes.len()],
             used_renames: overlay.rename.keys().map(|k| (k.clone(), false)).collect(),
