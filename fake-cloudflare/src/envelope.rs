@@ -48,6 +48,11 @@ impl ApiError {
         Self::new(401, 10000, "Authentication error")
     }
 
+    /// A valid API token without a permission the operation needs, as Cloudflare answers it.
+    pub fn forbidden() -> Self {
+        Self::new(403, 10000, "Authentication error")
+    }
+
     /// Credential headers that cannot be read, as Cloudflare answers them.
     pub fn malformed_auth() -> Self {
         Self::new(400, 6003, "Invalid request headers")

@@ -26,7 +26,16 @@
 //!   `X-Auth-Email` and `X-Auth-Key` equal to the configured ones. Missing or unknown credentials
 //!   get 401 (code 10000), unreadable ones (another scheme than Bearer, half of an email and key)
 //!   400 (code 6003); the user token operations refuse an email and key with 403 (code 9109).
-//!   Identity only: token policies are stored and shown, not enforced.
+//! - Permissions: the bootstrap token and the email and key may call everything. An API token
+//!   created in the fake may call an operation only if one of its `allow` policies grants one of
+//!   the permission groups the spec lists for it (`x-api-token-group`, read from
+//!   `spec/openapi.json` at build time: [`Operation::token_groups`]); otherwise 403 (code 10000).
+//!   Operations the spec lists no group for (verify, AI Search, `r2_buckets_get`, Access rotate)
+//!   are open to any valid token. A disabled, expired or not yet valid token gets 401 whatever
+//!   it grants. Not enforced: a policy's `resources` (a group granted on one account counts on
+//!   every account and on the user's paths), `deny` policies (they take nothing away), which
+//!   owner a token has (user or account), request-IP conditions, and the permissions behind a
+//!   group (`x-cfPermissionsRequired`): "AI Search Index Engine" grants nothing the fake checks.
 //! - AI Search answers as Cloudflare's AI Search guides show: timestamps like
 //!   `2025-12-25 01:52:28` (UTC, no zone), list items with every field the list's schema
 //!   requires (`null` where unset), an empty result for a token delete, and errors with a
@@ -49,6 +58,7 @@
 //!   | 401    | 1000  | `GET /user/tokens/verify` with an unknown token ("Invalid API Token") |
 //!   | 401    | 10000 | no credentials, or credentials the fake does not know ("Authentication error") |
 //!   | 403    | 9109  | a user token operation called with an email and key |
+//!   | 403    | 10000 | an API token none of whose policies grants a permission group the operation needs ("Authentication error") |
 //!   | 404    | 7000  | no operation has this path (also an `accounts_or_zones` other than `accounts`/`zones`) |
 //!   | 404    | 7003  | the path names an object that does not exist |
 //!   | 405    | 7001  | the path exists but not with this method |

@@ -4,6 +4,8 @@ use hyper::Method;
 
 use crate::query::decode;
 
+include!(concat!(env!("OUT_DIR"), "/token_groups.rs"));
+
 /// Where the API lives on the server, as under `https://api.cloudflare.com`.
 pub const API_PREFIX: &str = "/client/v4";
 
@@ -187,6 +189,17 @@ impl Operation {
 
     pub fn from_id(id: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|op| op.id() == id)
+    }
+
+    /// The permission groups that allow this operation, by name: the spec's `x-api-token-group`
+    /// (read from `spec/openapi.json` when the fake is built). An API token may call it only if
+    /// one of its policies grants one of them; empty means the spec names none, and any valid
+    /// token may call it.
+    pub fn token_groups(self) -> &'static [&'static str] {
+        SPEC_TOKEN_GROUPS
+            .iter()
+            .find(|(id, _)| *id == self.id())
+            .map_or(&[], |(_, groups)| groups)
     }
 
     /// The user and account token operations, which the spec secures with API tokens only.

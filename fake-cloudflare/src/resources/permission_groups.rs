@@ -1,7 +1,9 @@
 //! The permission groups token policies can grant: a fixed catalog.
 //!
 //! "AI Search Index Engine" carries its real id, because clients look it up by name and then use
-//! that id; the other groups have made-up ids and exist so that filters have something to filter.
+//! that id; the other groups have made-up ids. The catalog holds every group the spec's
+//! `x-api-token-group` names (a test checks it), so that a token can be given any permission an
+//! operation needs, and a few more so that filters have something to filter.
 
 use serde_json::{Value, json};
 
@@ -58,6 +60,18 @@ pub const CATALOG: &[PermissionGroup] = &[
         scopes: &[USER],
     },
     PermissionGroup {
+        id: "8192a3b4c5d6e7f8091a2b3c4d5e6f78",
+        name: "Account API Tokens Read",
+        category: "account_and_billing",
+        scopes: &[ACCOUNT],
+    },
+    PermissionGroup {
+        id: "92a3b4c5d6e7f8091a2b3c4d5e6f7089",
+        name: "Account API Tokens Write",
+        category: "account_and_billing",
+        scopes: &[ACCOUNT],
+    },
+    PermissionGroup {
         id: "3c4d5e6f708192a3b4c5d6e7f8091a23",
         name: "Access: Service Tokens Read",
         category: "cloudflare_one_and_zero_trust",
@@ -87,6 +101,12 @@ pub const CATALOG: &[PermissionGroup] = &[
         category: "developer_platform",
         scopes: &[BUCKET],
     },
+    PermissionGroup {
+        id: "a3b4c5d6e7f8091a2b3c4d5e6f708192",
+        name: "Workers R2 Storage Write",
+        category: "developer_platform",
+        scopes: &[ACCOUNT],
+    },
 ];
 
 pub fn find(id: &str) -> Option<&'static PermissionGroup> {
@@ -110,4 +130,33 @@ pub fn list(call: &Call) -> Result<Reply, ApiError> {
         .map(PermissionGroup::view)
         .collect();
     Ok(pagination::whole(items))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routes::Operation;
+
+    #[test]
+    fn every_group_an_operation_needs_can_be_granted() {
+        for op in Operation::ALL {
+            for group in op.token_groups() {
+                assert!(
+                    CATALOG.iter().any(|g| g.name == *group),
+                    "{} needs {group:?}, which the catalog lacks",
+                    op.id()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn ids_and_names_are_unique() {
+        for (i, a) in CATALOG.iter().enumerate() {
+            for b in &CATALOG[i + 1..] {
+                assert_ne!(a.id, b.id);
+                assert_ne!(a.name, b.name);
+            }
+        }
+    }
 }

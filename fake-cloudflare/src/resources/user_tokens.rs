@@ -229,6 +229,29 @@ impl UserTokens {
             .is_some_and(|t| t.status(now) == "active" && t.not_before.is_none_or(|nb| nb <= now))
     }
 
+    /// Whether one of token `id`'s policies with effect `allow` grants one of `groups` (names of
+    /// permission groups). A policy's group counts by its id, resolved to its name in the
+    /// catalog, or else by the name it carries. Resources and `deny` policies are not looked at.
+    pub fn grants(&self, id: &str, groups: &[&str]) -> bool {
+        let Some(token) = self.find(id) else {
+            return false;
+        };
+        let granted = |group: &Value| {
+            let name = group["id"]
+                .as_str()
+                .and_then(permission_groups::find)
+                .map(|known| known.name)
+                .or_else(|| group["name"].as_str());
+            name.is_some_and(|name| groups.contains(&name))
+        };
+        token.policies.iter().any(|policy| {
+            policy["effect"] == "allow"
+                && policy["permission_groups"]
+                    .as_array()
+                    .is_some_and(|list| list.iter().any(granted))
+        })
+    }
+
     /// Notes that token `id` authenticated a request.
     pub fn touch(&mut self, id: &str, now: DateTime<Utc>) {
         if let Some(t) = self.tokens.iter_mut().find(|t| t.id == id) {

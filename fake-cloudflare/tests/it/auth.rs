@@ -109,7 +109,10 @@ async fn user_token_operations_refuse_email_and_key() {
 #[tokio::test]
 async fn created_token_values_authenticate_until_rolled_or_deleted() {
     let api = Api::start().await;
-    let (id, value) = api.create_user_token("worker").await;
+    // It lists and deletes user tokens, so it needs "API Tokens Write".
+    let (id, value) = api
+        .create_token_granting("worker", &["AI Search Index Engine", "API Tokens Write"])
+        .await;
 
     let answer = Api::send(
         api.http

@@ -18,6 +18,16 @@ pub fn policy() -> Value {
     }])
 }
 
+/// One `allow` policy granting the permission groups `ids` on [`ACCOUNT`].
+pub fn policy_granting(ids: &[String]) -> Value {
+    let groups: Vec<Value> = ids.iter().map(|id| json!({ "id": id })).collect();
+    json!([{
+        "effect": "allow",
+        "permission_groups": groups,
+        "resources": { format!("com.cloudflare.api.account.{ACCOUNT}"): "*" },
+    }])
+}
+
 pub struct Api {
     pub server: FakeCloudflare,
     pub http: reqwest::Client,
@@ -113,6 +123,37 @@ impl Api {
                 json!({ "name": name, "policies": policy() }),
             )
             .await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+        let result = answer.result();
+        (
+            result["id"].as_str().unwrap().to_owned(),
+            result["value"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    /// The id of the permission group named `name`, looked up as a client does.
+    pub async fn group_id(&self, name: &str) -> String {
+        let answer = self
+            .http
+            .get(self.url("/user/tokens/permission_groups"))
+            .query(&[("name", name)])
+            .bearer_auth(TOKEN);
+        let answer = Self::send(answer).await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+        let found = answer.result().as_array().unwrap();
+        assert_eq!(found.len(), 1, "{name}: {}", answer.text);
+        found[0]["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Creates a user token through the API whose one policy grants the permission groups
+    /// named `groups`; returns its id and value.
+    pub async fn create_token_granting(&self, name: &str, groups: &[&str]) -> (String, String) {
+        let mut ids = Vec::new();
+        for group in groups {
+            ids.push(self.group_id(group).await);
+        }
+        let body = json!({ "name": name, "policies": policy_granting(&ids) });
+        let answer = self.post("/user/tokens", body).await;
         assert_eq!(answer.status, 200, "{}", answer.text);
         let result = answer.result();
         (

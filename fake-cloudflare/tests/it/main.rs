@@ -1,5 +1,5 @@
 //! fake-cloudflare's tests, one binary with a module per subject: each resource's behaviour,
-//! auth, pagination, faults, limits, the request log, the spec's coverage and the binary itself.
+//! auth and permissions, pagination, faults, limits, the request log, the spec's coverage and the binary itself.
 
 mod access;
 mod ai_search;
@@ -10,6 +10,7 @@ mod faults;
 mod journey;
 mod limits;
 mod pagination;
+mod permissions;
 mod request_log;
 mod spec_coverage;
 mod user_tokens;

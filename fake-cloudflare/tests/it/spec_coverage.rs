@@ -48,3 +48,42 @@ fn every_spec_operation_routes_to_its_id() {
     ours.sort();
     assert_eq!(ids, ours);
 }
+
+#[test]
+fn every_operation_needs_the_token_groups_the_spec_lists() {
+    let spec = spec();
+    let mut checked = 0;
+    for item in spec["paths"].as_object().unwrap().values() {
+        for operation in item.as_object().unwrap().values() {
+            let Some(id) = operation["operationId"].as_str() else {
+                continue;
+            };
+            let listed: Vec<&str> = match &operation["x-api-token-group"] {
+                Value::Null => Vec::new(),
+                groups => groups
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|g| g.as_str().unwrap())
+                    .collect(),
+            };
+            let op = Operation::from_id(id).unwrap_or_else(|| panic!("{id} is not routed"));
+            assert_eq!(op.token_groups(), listed.as_slice(), "{id}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, Operation::ALL.len());
+    // The spec does list groups for some operations: the table is not empty by mistake.
+    assert_eq!(
+        Operation::UserTokensCreate.token_groups(),
+        ["API Tokens Write"]
+    );
+    assert_eq!(
+        Operation::AccessServiceTokensList.token_groups(),
+        [
+            "Access: Service Tokens Write",
+            "Access: Service Tokens Read"
+        ]
+    );
+    assert!(Operation::UserTokensVerify.token_groups().is_empty());
+}

@@ -183,9 +183,9 @@ async fn permission_groups_are_seeded_and_filterable() {
     assert_eq!(all.status, 200);
     assert_success(&all);
     let groups = all.result().as_array().unwrap();
-    // The catalog: three AI Search groups, two for API tokens, two for Access, three for zones
-    // and R2.
-    assert_eq!(groups.len(), 10);
+    // The catalog: three AI Search groups, two each for user and account API tokens, two for
+    // Access, two for zones, two for R2.
+    assert_eq!(groups.len(), 13);
     assert_eq!(all.json["result_info"]["total_count"], groups.len());
 
     let by_name = api

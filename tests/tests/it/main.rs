@@ -15,6 +15,7 @@ mod client_body_limit;
 mod client_deadline;
 mod client_logging;
 mod client_path_parameters;
+mod client_permissions;
 mod client_redaction;
 mod client_redirects;
 mod decoding;
