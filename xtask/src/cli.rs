@@ -266,15 +266,7 @@ fn run_sample(args: &SampleArgs, out: &mut dyn Write) -> Result<()> {
     };
     let outcome = crate::sample::run(&crate::repo_root(), &options, out)?;
     write!(out, "{}", outcome.render())?;
-    let failures = outcome.unexplained_failures();
-    if failures > args.max_failures {
-        anyhow::bail!(
-            "{failures} sampled operation(s) fail that are not documented limitations, more than \
-             the {} tolerated (see above)",
-            args.max_failures
-        );
-    }
-    Ok(())
+    outcome.check(args.max_failures)
 }
 
 fn run_changes(args: &ChangesArgs, out: &mut dyn Write) -> Result<()> {

@@ -63,18 +63,32 @@ pub fn types(items: Vec<Item>, targets: &Targets) -> anyhow::Result<Vec<Item>> {
             other => out.push(other),
         }
     }
-    if let Some(module) = error_module {
-        let uses_it = out.iter().any(|item| {
-            quote::quote!(#item)
-                .to_string()
-                .contains("error :: ConversionError")
-        });
-        if uses_it {
-            out.push(module);
-        }
+    if let Some(module) = error_module
+        && out.iter().any(uses_error_module)
+    {
+        out.push(module);
     }
     targets.check(&found)?;
     Ok(out)
+}
+
+/// Whether `item` names a path through typify's `error` module (`error::ConversionError`,
+/// `self::error::…`), anywhere in it.
+fn uses_error_module(item: &Item) -> bool {
+    struct Finder(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Finder {
+        fn visit_path(&mut self, path: &'ast syn::Path) {
+            let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+            let through_error = segments
+                .windows(2)
+                .any(|pair| pair[0] == "error" && pair[1] == "ConversionError");
+            self.0 |= through_error;
+            syn::visit::visit_path(self, path);
+        }
+    }
+    let mut finder = Finder(false);
+    syn::visit::Visit::visit_item(&mut finder, item);
+    finder.0
 }
 
 /// The variants and wire values of an enum whose variants are all unit variants (typify's form
@@ -410,4 +424,36 @@ pub fn space_doc_comments(file: &mut syn::File) {
         }
     }
     Docs.visit_file_mut(file);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_error_module_is_used_only_through_a_path_to_its_conversion_error() {
+        let uses: Item = syn::parse_quote! {
+            impl ::std::str::FromStr for Pattern {
+                type Err = self::error::ConversionError;
+                fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
+                    Ok(Self(value.to_string()))
+                }
+            }
+        };
+        assert!(uses_error_module(&uses));
+        let nested: Item = syn::parse_quote! {
+            fn check() -> Option<Box<dyn Fn() -> Result<(), error::ConversionError>>> { None }
+        };
+        assert!(uses_error_module(&nested));
+        // A mention in documentation, a string or another module's type is not a use.
+        let mentions: Item = syn::parse_quote! {
+            /// Fails with an error::ConversionError.
+            struct Thing {
+                label: &'static str,
+                other: crate::error::Other,
+                conversion: ConversionError,
+            }
+        };
+        assert!(!uses_error_module(&mentions));
+    }
 }
