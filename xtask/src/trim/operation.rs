@@ -143,6 +143,12 @@ impl<'a> Schemas<'a> {
                 // Read-only / write-only describe properties, not parameters.
                 schema.remove("readOnly");
                 schema.remove("writeOnly");
+                // A path segment is never null (upstream marks some ids `nullable` because the
+                // same schema describes a field), and a nullable one would make the argument an
+                // `Option` that the path cannot hold.
+                if location == "path" {
+                    schema.remove("nullable");
+                }
             }
             let required = location == "path" || parameter.get("required") == Some(&json!(true));
             let mut converted_parameter =

@@ -261,3 +261,22 @@ fn recursive_schemas_become_models_that_refer_to_themselves() {
         );
     }
 }
+
+#[test]
+fn a_path_parameter_upstream_marks_nullable_is_a_plain_argument() {
+    // The LOA document's id schema is `nullable` (it also describes a field); a path segment
+    // is never null, and an `Option` argument would not fit in the path.
+    let path = "/accounts/{account_id}/addressing/loa_documents/{loa_document_id}/download";
+    let Some((spec, files)) = trim_with(&[("loa_download", &format!("GET {path}"), false)]) else {
+        return;
+    };
+    let parameters = spec["paths"][path]["get"]["parameters"].as_array().unwrap();
+    let loa = parameters
+        .iter()
+        .find(|p| p["name"] == "loa_document_id")
+        .expect("the id is a parameter");
+    assert_eq!(loa["required"], json!(true));
+    assert_eq!(loa["schema"], json!({"maxLength": 32, "type": "string"}));
+    let methods = methods(&files, "loa_download");
+    assert!(methods.contains("loa_document_id: &str"), "{methods}");
+}
