@@ -56,6 +56,10 @@ struct SampleArgs {
     /// where a fixed seed's known failures are counted and any new one fails the run.
     #[arg(long, default_value_t = 0, value_name = "N")]
     max_failures: usize,
+    /// Only this upstream operation, like "PUT /accounts/{account_id}/workers/…", instead of
+    /// random ones (repeatable): to reproduce one failure.
+    #[arg(long = "operation", value_name = "METHOD /PATH")]
+    only: Vec<String>,
     /// Stop after generating: skip `cargo check`.
     #[arg(long)]
     no_check: bool,
@@ -262,6 +266,7 @@ fn run_sample(args: &SampleArgs, out: &mut dyn Write) -> Result<()> {
         },
         count: args.count,
         seed: args.seed,
+        only: args.only.clone(),
         check: !args.no_check,
     };
     let outcome = crate::sample::run(&crate::repo_root(), &options, out)?;

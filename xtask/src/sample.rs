@@ -34,6 +34,9 @@ pub struct Options {
     pub upstream: PathBuf,
     pub count: usize,
     pub seed: u64,
+    /// These upstream operations (`METHOD /path`) instead of random ones: to reproduce the
+    /// failure of one.
+    pub only: Vec<String>,
     /// Run `cargo check` on the result (else stop after generating).
     pub check: bool,
 }
@@ -146,7 +149,11 @@ pub fn run(root: &Path, options: &Options, out: &mut dyn Write) -> Result<Outcom
     let overlay = Overlay::load(&root.join("spec/overlay.toml"))?;
     let upstream = load::load(&options.upstream)?;
     let progenitor = crate::generate::progenitor_version(root)?;
-    let operations = choose(&upstream, &overlay, options.count, options.seed)?;
+    let operations = if options.only.is_empty() {
+        choose(&upstream, &overlay, options.count, options.seed)?
+    } else {
+        pick(&upstream, &overlay, &options.only)?
+    };
     writeln!(
         out,
         "sample seed {}: {} operations of {}",
@@ -263,6 +270,27 @@ pub fn run(root: &Path, options: &Options, out: &mut dyn Write) -> Result<Outcom
         sampled,
         unattributed,
     })
+}
+
+/// The operations `wanted` (`METHOD /path`, as upstream has them), in that order, named as
+/// [`choose`] names them.
+pub fn pick(
+    upstream: &Document,
+    overlay: &Overlay,
+    wanted: &[String],
+) -> Result<Vec<overlay::Operation>> {
+    let all = choose(upstream, overlay, usize::MAX, 0)?;
+    wanted
+        .iter()
+        .map(|want| {
+            let (method, path) = want.trim().split_once(' ').unwrap_or((want, ""));
+            let key = format!("{} {}", method.to_ascii_uppercase(), path.trim());
+            all.iter()
+                .find(|op| op.upstream == key)
+                .cloned()
+                .with_context(|| format!("`{want}` is not an upstream operation the overlay lacks"))
+        })
+        .collect()
 }
 
 /// `count` operations of `upstream` that the overlay does not have, chosen by `seed`.

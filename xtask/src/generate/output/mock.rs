@@ -8,6 +8,7 @@ use super::Files;
 
 pub fn emit(mut mock: syn::File, files: &mut Files) -> Result<()> {
     ListQueryParams.visit_file_mut(&mut mock);
+    OptionalBodies.visit_file_mut(&mut mock);
     let items = mock.items;
     files.emit(
         "mock.rs",
@@ -66,5 +67,81 @@ impl VisitMut for ListItems {
                 when.query_param(#name, text)
             })
         };
+    }
+}
+
+/// progenitor's `body` helper of an operation whose body is optional takes `Option<&T>` and
+/// passes it where httpmock wants `&T`, which does not compile: with `Some` it matches that
+/// body; with `None` it leaves the body unmatched (httpmock cannot ask for none).
+struct OptionalBodies;
+
+impl VisitMut for OptionalBodies {
+    fn visit_impl_item_fn_mut(&mut self, method: &mut syn::ImplItemFn) {
+        if method.sig.ident != "body" {
+            return;
+        }
+        let takes_an_option = method.sig.inputs.iter().any(|input| {
+            let syn::FnArg::Typed(argument) = input else {
+                return false;
+            };
+            let syn::Type::Path(path) = &*argument.ty else {
+                return false;
+            };
+            path.path
+                .segments
+                .last()
+                .is_some_and(|segment| segment.ident == "Option")
+        });
+        let passes_it_whole = method.block.to_token_stream().to_string()
+            == quote!({ Self(self.0.json_body_obj(value)) }).to_string();
+        if takes_an_option && passes_it_whole {
+            method.block = syn::parse_quote!({
+                match value {
+                    ::std::option::Option::Some(value) => Self(self.0.json_body_obj(value)),
+                    ::std::option::Option::None => self,
+                }
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_optional_body_is_matched_only_when_given() {
+        let mut file: syn::File = syn::parse_quote! {
+            impl FlagWhen {
+                pub fn body(self, value: Option<&types::FlagBody>) -> Self {
+                    Self(self.0.json_body_obj(value))
+                }
+            }
+            impl TokenWhen {
+                pub fn body(self, value: &types::TokenBody) -> Self {
+                    Self(self.0.json_body_obj(value))
+                }
+            }
+        };
+        OptionalBodies.visit_file_mut(&mut file);
+        let expected: syn::File = syn::parse_quote! {
+            impl FlagWhen {
+                pub fn body(self, value: Option<&types::FlagBody>) -> Self {
+                    match value {
+                        ::std::option::Option::Some(value) => Self(self.0.json_body_obj(value)),
+                        ::std::option::Option::None => self,
+                    }
+                }
+            }
+            impl TokenWhen {
+                pub fn body(self, value: &types::TokenBody) -> Self {
+                    Self(self.0.json_body_obj(value))
+                }
+            }
+        };
+        assert_eq!(
+            prettyplease::unparse(&file),
+            prettyplease::unparse(&expected)
+        );
     }
 }
