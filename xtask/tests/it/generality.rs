@@ -280,3 +280,28 @@ fn a_path_parameter_upstream_marks_nullable_is_a_plain_argument() {
     let methods = methods(&files, "loa_download");
     assert!(methods.contains("loa_document_id: &str"), "{methods}");
 }
+
+#[test]
+fn the_sample_can_pick_named_operations_to_reproduce_a_failure() {
+    let Some(upstream) = crate::common::upstream(xtask::workspace::CURRENT_UPSTREAM) else {
+        return;
+    };
+    let doc = xtask::load::load(&upstream).unwrap();
+    let overlay = Overlay::load(&crate::common::repo_root().join("spec/overlay.toml")).unwrap();
+    let wanted = ["post /zones/{zone_id}/logs/control/retention/flag".to_string()];
+    let picked = xtask::sample::pick(&doc, &overlay, &wanted).unwrap();
+    assert_eq!(picked.len(), 1);
+    assert_eq!(
+        picked[0].upstream,
+        "POST /zones/{zone_id}/logs/control/retention/flag"
+    );
+    assert!(picked[0].id.starts_with("s_"), "{}", picked[0].id);
+    // One the overlay has already, or none upstream has, is an error naming it.
+    for missing in ["GET /user/tokens", "GET /nowhere"] {
+        let error = xtask::sample::pick(&doc, &overlay, &[missing.to_string()]).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!("`{missing}` is not an upstream operation the overlay lacks")
+        );
+    }
+}
