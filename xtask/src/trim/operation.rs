@@ -155,9 +155,15 @@ impl<'a> Schemas<'a> {
                 json!({ "name": name, "in": location, "required": required, "schema": schema });
             if let Some(role) = self.overlay.parameters.get(name) {
                 // A page or page size is a field of the query struct, which only optional
-                // parameters have; a required one stays a plain argument.
+                // parameters have; a required one stays a plain argument. So is one that is not
+                // a number (Page Shield's `page` is a string, for its "all"): the client could
+                // not count pages with it, and it keeps upstream's type.
                 let paging = matches!(role, overlay::Role::Page | overlay::Role::PerPage);
-                if !(paging && required) {
+                let not_a_number = schema
+                    .get("type")
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| t != "integer" && t != "number");
+                if !(paging && (required || not_a_number)) {
                     converted_parameter[overlay::Role::EXTENSION] = json!(role.as_str());
                 }
                 self.used_roles.insert(name.to_string());

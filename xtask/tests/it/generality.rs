@@ -305,3 +305,31 @@ fn the_sample_can_pick_named_operations_to_reproduce_a_failure() {
         );
     }
 }
+
+#[test]
+fn a_page_parameter_that_is_not_a_number_keeps_its_type_and_no_stream() {
+    // Page Shield's `page` is a string (it also takes "all"): it is no page number the client
+    // could count with, so it stays a string field and the list has no `…_all` stream.
+    let path = "/zones/{zone_id}/page_shield/connections";
+    let Some((spec, files)) = trim_with(&[("connections_list", &format!("GET {path}"), false)])
+    else {
+        return;
+    };
+    let parameters = spec["paths"][path]["get"]["parameters"].as_array().unwrap();
+    let role = |name: &str| {
+        parameters
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("no {name}"))
+            .get("x-role")
+            .cloned()
+    };
+    assert_eq!(role("page"), None);
+    assert_eq!(role("per_page"), Some(json!("per-page")));
+    let methods = methods(&files, "connections_list");
+    assert!(
+        methods.contains("pub page: ::std::option::Option<::std::string::String>"),
+        "{methods}"
+    );
+    assert!(!methods.contains("fn connections_list_all"), "{methods}");
+}
