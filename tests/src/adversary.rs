@@ -125,6 +125,29 @@ fn reason(status: u16) -> &'static str {
 
 type Respond = dyn Fn(&Recorded) -> Reply + Send + Sync;
 
+/// Answers played in order, the last one for ever after.
+pub struct Script {
+    answers: Vec<Reply>,
+    played: AtomicUsize,
+}
+
+impl Script {
+    /// A script of `answers`, at least one.
+    pub fn new(answers: Vec<Reply>) -> Self {
+        assert!(!answers.is_empty(), "a script needs an answer to play");
+        Self {
+            answers,
+            played: AtomicUsize::new(0),
+        }
+    }
+
+    /// The next answer.
+    pub fn next(&self) -> Reply {
+        let n = self.played.fetch_add(1, Ordering::SeqCst);
+        self.answers[n.min(self.answers.len() - 1)].clone()
+    }
+}
+
 /// A running server; it stops when the test's runtime does.
 pub struct Server {
     port: u16,
@@ -153,6 +176,12 @@ impl Server {
             requests,
             connections,
         }
+    }
+
+    /// A server that plays `answers` in order, the last one for ever after.
+    pub async fn scripted(answers: Vec<Reply>) -> Server {
+        let script = Script::new(answers);
+        Self::start(move |_| script.next()).await
     }
 
     /// A server that answers everything with `reply`.

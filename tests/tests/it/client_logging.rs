@@ -2,11 +2,10 @@
 //! method, path, status, `cf-ray`, duration, the retry decision), and nothing of the call's
 //! secrets reaches the log, even at trace level with every crate's events captured.
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use cloudflare_tokens::{Client, Credentials, RetryPolicy, Secret, UserTokensListQuery, types};
-use cloudflare_tokens_tests::adversary::{self, Recorded, Reply, Server};
+use cloudflare_tokens_tests::adversary::{self, Reply, Server};
 use cloudflare_tokens_tests::ops::{ACCOUNT_ID, API_TOKEN, EMAIL, GLOBAL_API_KEY};
 use serde_json::json;
 
@@ -16,18 +15,6 @@ use crate::log_capture;
 const SENT_SECRET: &str = "sent-secret-Hq2Nw9Kd4Lp0ZrTq";
 /// The rolled token value the server answers with.
 const ROLLED: &str = "rolled-value-Vb7Mc3Xn5Lk8Jh1Gf";
-
-/// A server that plays a script of answers, in order, the last one for ever after.
-async fn scripted(answers: Vec<Reply>) -> Server {
-    let next = Arc::new(Mutex::new(0usize));
-    Server::start(move |_: &Recorded| {
-        let mut n = next.lock().unwrap();
-        let reply = answers[(*n).min(answers.len() - 1)].clone();
-        *n += 1;
-        reply
-    })
-    .await
-}
 
 fn client(server: &Server, credentials: Credentials) -> Client {
     Client::builder(credentials)
@@ -77,7 +64,7 @@ async fn attempts_are_logged_without_any_secret() {
 
     // 2. A roll (a PUT) answered 503 with Retry-After: 0, then with the new value: retried.
     let roll_answer = json!({"success": true, "errors": [], "messages": [{"code": 1, "message": format!("rolled to {ROLLED}")}], "result": ROLLED});
-    let server = scripted(vec![
+    let server = Server::scripted(vec![
         Reply::Raw(adversary::response(
             503,
             &[("retry-after", "0"), ("cf-ray", "7a1b2c3d4e5f6a7b-AMS")],

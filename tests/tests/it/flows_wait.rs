@@ -2,14 +2,13 @@
 //! zero before its first run starts is not "done", and a run that has not ended keeps the wait
 //! going even when the stats say nothing is queued or running.
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use cloudflare_tokens::flows::{
     Backoff, IndexingProgress, InstanceRef, Runs, WaitOutcome, wait_for_indexing,
 };
 use cloudflare_tokens::{Client, Credentials, Secret};
-use cloudflare_tokens_tests::adversary::{self, Recorded, Server};
+use cloudflare_tokens_tests::adversary::{self, Recorded, Script, Server};
 use serde_json::{Value, json};
 
 const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
@@ -37,22 +36,21 @@ fn job(ended: bool) -> Value {
 /// A server that answers the n-th read of the stats with `stats[n]` and of the jobs with
 /// `jobs[n]` (the last one for ever after).
 async fn scripted(stats: Vec<Value>, jobs: Vec<Value>) -> Server {
-    let reads = Arc::new(Mutex::new((0usize, 0usize)));
+    let script = |answers: Vec<Value>| {
+        Script::new(answers.iter().map(|a| adversary::json(200, a)).collect())
+    };
+    let (stats, jobs) = (script(stats), script(jobs));
     Server::start(move |request: &Recorded| {
-        let mut reads = reads.lock().unwrap();
-        let (answers, n) = if request.target.ends_with("/stats") {
-            (&stats, &mut reads.0)
+        if request.target.ends_with("/stats") {
+            stats.next()
         } else if request.target.contains("/jobs") {
-            (&jobs, &mut reads.1)
+            jobs.next()
         } else {
-            return adversary::json(
+            adversary::json(
                 404,
                 &json!({"success": false, "errors": [{"code": 7003, "message": "no route"}]}),
-            );
-        };
-        let answer = answers[(*n).min(answers.len() - 1)].clone();
-        *n += 1;
-        adversary::json(200, &answer)
+            )
+        }
     })
     .await
 }
