@@ -12,6 +12,30 @@ use std::path::{Path, PathBuf};
 
 use crate::failure::Failure;
 
+/// Where a one-time secret went: to stdout, or to its `--secret-file`.
+pub enum SecretShown {
+    Stdout,
+    InFile(PathBuf),
+}
+
+impl SecretShown {
+    /// What a person reads in the secret's place: the secret itself, or where it was written.
+    pub fn describe(&self, secret: &str) -> String {
+        match self {
+            Self::Stdout => secret.to_string(),
+            Self::InFile(path) => format!("written to {}", path.display()),
+        }
+    }
+
+    /// The file it went to, if it did not go to stdout.
+    pub fn file(&self) -> Option<&Path> {
+        match self {
+            Self::Stdout => None,
+            Self::InFile(path) => Some(path),
+        }
+    }
+}
+
 /// A reserved secret file, removed again unless a secret is written to it.
 pub struct SecretFile {
     path: PathBuf,

@@ -12,7 +12,7 @@ use crate::args::{AccessTokensCommand, AccountOnly};
 use crate::config::Context;
 use crate::failure::{Doing, Failure};
 use crate::output::{self, Table};
-use crate::secret_file::SecretFile;
+use crate::secret_file::{SecretFile, SecretShown};
 
 pub async fn tokens(
     context: &mut Context<'_>,
@@ -278,14 +278,11 @@ pub async fn tokens(
             let report = Rotated {
                 id: &rotated.id,
                 client_id: &rotated.client_id,
-                client_secret: match secret_shown {
-                    SecretShown::Stdout => Some(rotated.client_secret.expose_secret()),
-                    SecretShown::InFile(_) => None,
-                },
-                client_secret_file: match &secret_shown {
-                    SecretShown::InFile(path) => Some(path),
-                    SecretShown::Stdout => None,
-                },
+                client_secret: secret_shown
+                    .file()
+                    .is_none()
+                    .then(|| rotated.client_secret.expose_secret()),
+                client_secret_file: secret_shown.file(),
                 previous_client_secret_expires_at: rotated.previous_secret_expires_at,
             };
             if context.json() {
@@ -322,21 +319,6 @@ pub async fn tokens(
                 )?;
             }
             Ok(())
-        }
-    }
-}
-
-/// Where a one-time client secret went.
-enum SecretShown {
-    Stdout,
-    InFile(std::path::PathBuf),
-}
-
-impl SecretShown {
-    fn describe(&self, secret: &str) -> String {
-        match self {
-            Self::Stdout => secret.to_string(),
-            Self::InFile(path) => format!("written to {}", path.display()),
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::args::AccountTokensCommand;
 use crate::config::Context;
 use crate::failure::{Doing, Failure};
 use crate::output;
-use crate::secret_file::SecretFile;
+use crate::secret_file::{SecretFile, SecretShown};
 
 pub async fn tokens(
     context: &mut Context<'_>,
@@ -137,7 +137,7 @@ async fn roll(
             None,
         ));
     };
-    let in_file = match file {
+    let shown = match file {
         Some(file) => {
             let path = file.path().to_path_buf();
             file.write(value.expose_secret()).map_err(|e| {
@@ -151,25 +151,24 @@ async fn roll(
                     None,
                 )
             })?;
-            Some(path)
+            SecretShown::InFile(path)
         }
-        None => None,
+        None => SecretShown::Stdout,
     };
     if context.json() {
         let report = Rolled {
             id,
-            value: in_file.is_none().then(|| value.expose_secret()),
-            value_file: in_file.as_deref(),
+            value: shown.file().is_none().then(|| value.expose_secret()),
+            value_file: shown.file(),
         };
         return Ok(output::json(context.out, &report)?);
     }
     writeln!(context.out, "rolled API token {}", output::clean(id))?;
-    let shown = match &in_file {
-        Some(path) => format!("written to {}", path.display()),
-        None => value.expose_secret().to_string(),
-    };
-    output::fields(context.out, &[("value", shown)])?;
-    let store = if in_file.is_none() {
+    output::fields(
+        context.out,
+        &[("value", shown.describe(value.expose_secret()))],
+    )?;
+    let store = if shown.file().is_none() {
         "Store the value now: Cloudflare never shows it again. "
     } else {
         ""
