@@ -86,7 +86,7 @@ pub struct Component {
 /// format only where every definition states it, so that an answer one endpoint gives never
 /// fails to decode against another's stricter wording; models only ever sent keep the format
 /// any definition states (see [`Merge`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Direction {
     /// Request bodies and parameters.
     Sent,
