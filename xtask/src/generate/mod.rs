@@ -100,7 +100,7 @@ pub fn render(
     output::types::emit(&input, &mut files)?;
     output::progenitor::emit(&input, &mut files)?;
     output::methods::emit(&input, &mut files)?;
-    output::mock::emit(mock, &mut files)?;
+    output::mock::emit(&input, mock, &mut files)?;
     Ok(files.into_inner())
 }
 
