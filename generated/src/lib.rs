@@ -112,6 +112,7 @@ pub use runtime::credentials::Credentials;
 pub use runtime::envelope::{Envelope, Message, ResultInfo};
 pub use runtime::error::{Error, ErrorKind, Result};
 pub use runtime::operation::Operation;
+pub use runtime::path::check_id;
 pub use runtime::response::{Page, Response};
 pub use runtime::retry::RetryPolicy;
 pub use runtime::scope::Scope;

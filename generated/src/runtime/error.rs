@@ -104,7 +104,7 @@ impl Error {
 
     /// A path parameter that cannot be sent: `parameter` is its name, `problem` says why.
     pub(crate) fn bad_path_parameter(
-        operation: &'static Operation,
+        operation: Option<&'static Operation>,
         parameter: &'static str,
         value: &str,
         problem: &str,
@@ -114,7 +114,7 @@ impl Error {
         if value.chars().count() > SHOWN {
             shown.push('…');
         }
-        let mut error = Self::new(ErrorKind::InvalidRequest, Some(operation)).with_detail(format!(
+        let mut error = Self::new(ErrorKind::InvalidRequest, operation).with_detail(format!(
             "path parameter `{parameter}` is \"{}\", which {problem}; ids are never empty, \
              `.` or `..`, and hold no control characters",
             shown.escape_debug()

@@ -15,20 +15,42 @@ pub(crate) fn check(
     parameters: &[(&'static str, &str)],
 ) -> Result<()> {
     for &(name, value) in parameters {
-        let problem = if value.is_empty() {
-            Some("would drop a segment of the request's path")
-        } else if value == "." || value == ".." {
-            Some("would change the request's path")
-        } else if value.chars().any(char::is_control) {
-            Some("holds a control character")
-        } else {
-            None
-        };
-        if let Some(problem) = problem {
-            return Err(Error::bad_path_parameter(operation, name, value, problem));
+        if let Some(problem) = problem(value) {
+            return Err(Error::bad_path_parameter(
+                Some(operation),
+                name,
+                value,
+                problem,
+            ));
         }
     }
     Ok(())
+}
+
+/// Checks an id the way every method checks the path parameters it sends: an empty id, `.`,
+/// `..` or one holding a control character is refused as [`ErrorKind::InvalidRequest`]
+/// (`crate::ErrorKind`), with [`Error::invalid_parameter`] naming `parameter`.
+///
+/// Methods need no help; this is for a caller that must refuse a bad id *before* a call that
+/// does not take it, such as the check "does AI Search use this token?" made before deleting it.
+pub fn check_id(parameter: &'static str, id: &str) -> Result<()> {
+    match problem(id) {
+        Some(problem) => Err(Error::bad_path_parameter(None, parameter, id, problem)),
+        None => Ok(()),
+    }
+}
+
+/// Why `value` cannot be a segment of a request's path, if it cannot.
+fn problem(value: &str) -> Option<&'static str> {
+    if value.is_empty() {
+        Some("would drop a segment of the request's path")
+    } else if value == "." || value == ".." {
+        Some("would change the request's path")
+    } else if value.chars().any(char::is_control) {
+        Some("holds a control character")
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -64,6 +86,26 @@ mod tests {
             // The value is quoted with its control characters escaped.
             assert!(!text.chars().any(char::is_control), "{text:?}");
         }
+    }
+
+    #[test]
+    fn an_id_checked_alone_is_refused_as_a_method_would_refuse_it() {
+        for bad in ["", ".", "..", "a\u{1b}b"] {
+            let alone = check_id("token_id", bad).unwrap_err();
+            let sent = check(&OPERATION, &[("token_id", bad)]).unwrap_err();
+            assert_eq!(alone.kind(), ErrorKind::InvalidRequest, "{bad:?}");
+            assert_eq!(alone.invalid_parameter(), Some("token_id"), "{bad:?}");
+            assert_eq!(alone.operation(), None, "{bad:?}");
+            let detail = |e: &Error| {
+                e.to_string()
+                    .split_once("invalid request: ")
+                    .unwrap()
+                    .1
+                    .to_string()
+            };
+            assert_eq!(detail(&alone), detail(&sent));
+        }
+        assert!(check_id("token_id", "023e105f4ecef8ad9ca31a8372d0c353").is_ok());
     }
 
     #[test]

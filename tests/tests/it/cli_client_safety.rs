@@ -40,6 +40,7 @@ async fn ids_that_would_change_the_path_are_usage_errors() {
             "ID",
             "token_id",
         ),
+        (&["user", "tokens", "delete", ".."], "ID", "token_id"),
         (
             &["access", "tokens", "rotate", "."],
             "ID",
