@@ -167,13 +167,13 @@ pub fn assert_meta(messages: &[cloudflare_tokens::Message], request_id: Option<&
 pub fn assert_api_error(error: &Error, operation: &str, status: u16) {
     assert_eq!(error.kind(), ErrorKind::Api, "{error:?}");
     assert_eq!(
-        error.status().map(|s| s.as_u16()),
+        error.http_status().map(|s| s.as_u16()),
         Some(status),
         "{error:?}"
     );
     assert_eq!(error.codes(), vec![ERROR_CODE], "{error:?}");
     assert_eq!(error.errors()[0].message, ERROR_MESSAGE);
-    assert_eq!(error.request_id(), Some(CF_RAY), "{error:?}");
+    assert_eq!(error.cf_ray(), Some(CF_RAY), "{error:?}");
     assert_eq!(error.operation().map(|o| o.id), Some(operation));
     let text = error.to_string();
     assert!(text.starts_with(&format!("{operation} (")), "{text}");
@@ -189,7 +189,11 @@ pub fn assert_api_error(error: &Error, operation: &str, status: u16) {
 /// Checks the permission hint of a 403: `needs` is what the hint must name (the permission, or
 /// the token group when the spec lists no permission), `None` when the spec lists nothing.
 pub fn assert_forbidden_hint(error: &Error, operation: &str, needs: Option<&str>) {
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(403), "{error:?}");
+    assert_eq!(
+        error.http_status().map(|s| s.as_u16()),
+        Some(403),
+        "{error:?}"
+    );
     let text = error.to_string();
     match needs {
         Some(needed) => {

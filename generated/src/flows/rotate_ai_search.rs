@@ -117,7 +117,7 @@ pub async fn rotate_ai_search_token(
     let (owner, old) = match target::get_token(client, account_id, TokenOwner::User, &old_id).await
     {
         Ok(token) => (TokenOwner::User, token),
-        Err(e) if e.status() == Some(StatusCode::NOT_FOUND) => {
+        Err(e) if e.http_status() == Some(StatusCode::NOT_FOUND) => {
             let token = target::get_token(client, account_id, TokenOwner::Account, &old_id)
                 .await
                 .map_err(|e| fail(RotationStep::LookUp, e, unchanged))?;
@@ -215,7 +215,7 @@ pub async fn rotate_ai_search_token(
         }
     }
     if let Err(e) = target::delete_token(client, account_id, owner, &old_id).await
-        && e.status() != Some(StatusCode::NOT_FOUND)
+        && e.http_status() != Some(StatusCode::NOT_FOUND)
     {
         let state = format!(
             "the registration uses the new API token {new_id}; the old one, {old_id}, is still \

@@ -173,8 +173,9 @@ impl Error {
         self.0.operation
     }
 
-    /// The HTTP status, when there was an answer.
-    pub fn status(&self) -> Option<StatusCode> {
+    /// The HTTP status, when there was an answer; named like
+    /// [`Response::http_status`](crate::Response::http_status), apart from models' `status`.
+    pub fn http_status(&self) -> Option<StatusCode> {
         self.0.status
     }
 
@@ -194,7 +195,7 @@ impl Error {
     }
 
     /// Cloudflare's id for the request (the `cf-ray` header): quote it to Cloudflare support.
-    pub fn request_id(&self) -> Option<&str> {
+    pub fn cf_ray(&self) -> Option<&str> {
         self.0.request_id.as_deref()
     }
 

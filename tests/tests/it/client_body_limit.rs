@@ -78,7 +78,7 @@ async fn an_endless_chunked_body_stops_at_the_limit() {
     .await;
     let error = verify(&server, LIMIT).await.unwrap_err();
     assert_too_large(&error, LIMIT);
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+    assert_eq!(error.http_status().map(|s| s.as_u16()), Some(200));
     // Too large is not a reason to ask again.
     assert_eq!(server.requests().len(), 1);
     assert_eq!(error.attempts(), 1);
@@ -189,7 +189,7 @@ async fn an_error_page_over_the_limit_is_not_read_either() {
     .await;
     let error = verify(&server, LIMIT).await.unwrap_err();
     assert_too_large(&error, LIMIT);
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(502));
+    assert_eq!(error.http_status().map(|s| s.as_u16()), Some(502));
 }
 
 /// The largest answer of the API: a page of 1000 Access service tokens (the most a page holds),

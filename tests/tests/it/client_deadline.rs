@@ -71,7 +71,7 @@ async fn a_server_that_never_answers_ends_the_call_at_the_deadline() {
     // The attempt never ended, so there was no retry.
     assert_eq!(server.requests().len(), 1);
     assert_eq!(error.attempts(), 1);
-    assert_eq!(error.status(), None);
+    assert_eq!(error.http_status(), None);
 
     // A create cut off after it was sent may have been carried out.
     let error = create(&client(&server, deadline)).await;
@@ -97,7 +97,7 @@ async fn a_body_that_stalls_ends_the_call_at_the_deadline() {
 
     let error = create(&client(&server, deadline)).await;
     assert_deadline(&error, deadline);
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+    assert_eq!(error.http_status().map(|s| s.as_u16()), Some(200));
     assert!(error.is_outcome_unknown(), "{error}");
     assert_eq!(server.requests().len(), 1);
 }
@@ -127,7 +127,7 @@ async fn retry_after_is_not_waited_for_past_the_deadline() {
         .map(drop)
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Api, "{error:?}");
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(error.http_status().map(|s| s.as_u16()), Some(503));
     assert_eq!(error.codes(), vec![10013]);
     assert_eq!(error.retry_after(), Some(Duration::from_secs(5)));
     assert_eq!(server.requests().len(), 1);
@@ -148,7 +148,11 @@ async fn a_server_asking_to_retry_for_ever_is_retried_only_within_the_deadline()
         .await
         .map(drop)
         .unwrap_err();
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(503), "{error:?}");
+    assert_eq!(
+        error.http_status().map(|s| s.as_u16()),
+        Some(503),
+        "{error:?}"
+    );
     assert_eq!(server.requests().len(), 2);
     assert_eq!(error.attempts(), 2);
     assert!(

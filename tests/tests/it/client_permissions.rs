@@ -53,12 +53,12 @@ async fn a_token_without_the_group_gets_the_typed_403() {
     let body = types::UserTokenCreate::new("more", Vec::new());
     let error = minted.user_tokens_create(&body).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Api, "{error:?}");
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(403));
+    assert_eq!(error.http_status().map(|s| s.as_u16()), Some(403));
     assert_eq!(error.codes(), vec![10000]);
     assert_eq!(error.errors()[0].message, "Authentication error");
     assert_eq!(error.operation().map(|o| o.id), Some("user_tokens_create"));
     assert!(!error.is_outcome_unknown(), "{error:?}");
-    let ray = error.request_id().unwrap();
+    let ray = error.cf_ray().unwrap();
     assert!(ray.ends_with("-FAKE"), "{ray}");
     assert_eq!(
         error.missing_permission_hint().as_deref(),
@@ -82,7 +82,7 @@ async fn a_token_without_the_group_gets_the_typed_403() {
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Api, "{error:?}");
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(403));
+    assert_eq!(error.http_status().map(|s| s.as_u16()), Some(403));
     assert_eq!(error.codes(), vec![10000]);
     assert_eq!(
         error.missing_permission_hint().as_deref(),

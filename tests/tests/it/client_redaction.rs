@@ -44,10 +44,10 @@ fn everything_shown(error: &Error) -> String {
         format!("{:?}", error.errors()),
         format!("{:?}", error.messages()),
         format!("{:?}", error.codes()),
-        format!("{:?}", error.request_id()),
+        format!("{:?}", error.cf_ray()),
         format!("{:?}", error.redirect_location()),
         format!("{:?}", error.missing_permission_hint()),
-        format!("{:?}", error.status()),
+        format!("{:?}", error.http_status()),
         format!("{:?}", error.operation()),
     ];
     for message in error.errors().iter().chain(error.messages()) {
@@ -281,7 +281,7 @@ async fn headers_echoing_a_credential_are_masked() {
         b"down",
     ));
     let error = register(reply, key()).await;
-    assert_eq!(error.request_id(), Some("[REDACTED]"));
+    assert_eq!(error.cf_ray(), Some("[REDACTED]"));
     assert_hidden(&everything_shown(&error), &[GLOBAL_API_KEY, SENT_SECRET]);
 
     let server = Server::always(Reply::Raw(adversary::response(

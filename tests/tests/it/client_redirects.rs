@@ -79,7 +79,11 @@ async fn no_redirect_is_followed_and_the_target_receives_nothing() {
                 let error = send(&client(&origin.base_url(), auth), request).await;
 
                 assert_eq!(error.kind(), ErrorKind::Redirect, "{case}: {error:?}");
-                assert_eq!(error.status().map(|s| s.as_u16()), Some(status), "{case}");
+                assert_eq!(
+                    error.http_status().map(|s| s.as_u16()),
+                    Some(status),
+                    "{case}"
+                );
                 assert_eq!(error.redirect_location(), Some(location.as_str()), "{case}");
                 assert_eq!(error.attempts(), 1, "{case}: a redirect is not retried");
                 let text = error.to_string();

@@ -112,9 +112,9 @@ async fn success_false_with_a_2xx_status_is_an_error() {
     answer(&server, "/user/tokens/verify", 200, body).await;
     let error = client(&server).user_tokens_verify().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Api);
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+    assert_eq!(error.http_status().map(|s| s.as_u16()), Some(200));
     assert_eq!(error.codes(), vec![1003]);
-    assert_eq!(error.request_id(), Some("8d1f2a3b4c5d6e7f-SJC"));
+    assert_eq!(error.cf_ray(), Some("8d1f2a3b4c5d6e7f-SJC"));
     assert!(
         error
             .to_string()
@@ -130,8 +130,8 @@ async fn an_html_error_page_becomes_an_error_with_an_excerpt() {
     answer(&server, "/user/tokens/verify", 500, page).await;
     let error = client(&server).user_tokens_verify().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Http);
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
-    assert_eq!(error.request_id(), Some("8d1f2a3b4c5d6e7f-SJC"));
+    assert_eq!(error.http_status().map(|s| s.as_u16()), Some(500));
+    assert_eq!(error.cf_ray(), Some("8d1f2a3b4c5d6e7f-SJC"));
     let text = error.to_string();
     assert!(
         text.contains("500 Internal Server Error") && !text.contains('\n'),
@@ -145,7 +145,7 @@ async fn an_empty_success_body_is_a_decode_error() {
     answer(&server, "/user/tokens/verify", 200, "").await;
     let error = client(&server).user_tokens_verify().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Decode);
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+    assert_eq!(error.http_status().map(|s| s.as_u16()), Some(200));
     assert!(error.to_string().contains("empty body"), "{error}");
 }
 
@@ -173,7 +173,7 @@ async fn an_error_status_with_a_non_cloudflare_body_keeps_the_status() {
     answer(&server, "/user/tokens/verify", 404, "not found").await;
     let error = client(&server).user_tokens_verify().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Http);
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(error.http_status().map(|s| s.as_u16()), Some(404));
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 async fn token_of(cf: &Client, instance: &str) -> cloudflare_tokens::Result<Option<String>> {
     match cf.ai_search_instances_get(ACCOUNT, instance).await {
         Ok(found) => Ok(found.into_result().token_id),
-        Err(e) if e.status().is_some_and(|s| s.as_u16() == 404) => Ok(None),
+        Err(e) if e.http_status().is_some_and(|s| s.as_u16() == 404) => Ok(None),
         Err(e) => Err(e),
     }
 }

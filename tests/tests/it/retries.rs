@@ -75,7 +75,7 @@ async fn a_create_that_gets_a_server_error_is_not_retried() {
         .unwrap_err();
 
     assert_eq!(server.requests_for("user_tokens_create").len(), 1);
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(error.http_status().map(|s| s.as_u16()), Some(503));
     assert!(error.is_outcome_unknown());
 }
 
@@ -137,7 +137,7 @@ async fn a_read_that_keeps_failing_gives_up_after_the_configured_attempts() {
         "one try and two retries"
     );
     assert_eq!(error.attempts(), 3);
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(error.http_status().map(|s| s.as_u16()), Some(503));
     assert_eq!(error.codes(), vec![10013]);
     assert!(!error.is_outcome_unknown(), "a GET changes nothing");
 }
@@ -165,7 +165,7 @@ async fn a_retry_after_longer_than_the_cap_is_not_waited_for() {
     let error = client(&server).user_tokens_verify().await.unwrap_err();
 
     assert_eq!(server.requests_for("user_tokens_verify").len(), 1);
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(error.http_status().map(|s| s.as_u16()), Some(429));
     assert_eq!(error.retry_after(), Some(Duration::from_secs(3600)));
 }
 

@@ -33,7 +33,7 @@ pub(super) async fn find_index_engine_group(
             on_event(&Event::PermissionGroupFound { id: id.clone() });
             Ok(id)
         }
-        Err(error) if error.status() == Some(StatusCode::FORBIDDEN) => {
+        Err(error) if error.http_status() == Some(StatusCode::FORBIDDEN) => {
             on_event(&Event::PermissionGroupAssumed {
                 id: AI_SEARCH_INDEX_ENGINE_ID.to_string(),
             });
@@ -59,7 +59,7 @@ pub(super) async fn look_up(client: &Client, setup: &AiSearchSetup) -> Result<Fo
     let registrations = all_registrations(client, &setup.account_id).await?;
     let tokens = match setup_tokens(client, setup).await {
         Ok(tokens) => Some(tokens),
-        Err(error) if error.status() == Some(StatusCode::FORBIDDEN) => None,
+        Err(error) if error.http_status() == Some(StatusCode::FORBIDDEN) => None,
         Err(error) => return Err(error),
     };
     let instance = find_instance(client, setup).await?;
@@ -115,7 +115,7 @@ pub(super) async fn find_instance(
 ) -> Result<Option<types::AiSearchInstance>> {
     match target::get_instance(client, setup).await {
         Ok(instance) => Ok(Some(instance)),
-        Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => Ok(None),
+        Err(error) if error.http_status() == Some(StatusCode::NOT_FOUND) => Ok(None),
         Err(error) => Err(error),
     }
 }
@@ -183,10 +183,10 @@ pub(super) async fn health(
                 Some(status) => Health::Dead(status.to_string()),
             })
         }
-        Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => {
+        Err(error) if error.http_status() == Some(StatusCode::NOT_FOUND) => {
             Ok(Health::Dead("deleted".to_string()))
         }
-        Err(error) if error.status() == Some(StatusCode::FORBIDDEN) => Ok(Health::Unchecked),
+        Err(error) if error.http_status() == Some(StatusCode::FORBIDDEN) => Ok(Health::Unchecked),
         Err(error) => Err(error),
     }
 }

@@ -571,7 +571,7 @@ impl<F: FnMut(&Event)> Run<'_, F> {
             match target::delete_token(self.client, &setup.account_id, setup.token_owner, &id).await
             {
                 Ok(()) => deleted.push(id),
-                Err(error) if error.status() == Some(reqwest::StatusCode::NOT_FOUND) => {}
+                Err(error) if error.http_status() == Some(reqwest::StatusCode::NOT_FOUND) => {}
                 Err(_) => {
                     self.event(Event::OrphanNotDeleted { id: id.clone() });
                     left.push(id);
@@ -639,9 +639,9 @@ impl<F: FnMut(&Event)> Run<'_, F> {
                 });
                 return Ok(false);
             }
-            Err(error) if error.status() == Some(reqwest::StatusCode::NOT_FOUND) => {
+            Err(error) if error.http_status() == Some(reqwest::StatusCode::NOT_FOUND) => {
                 if !setup.create_bucket {
-                    let status = error.status();
+                    let status = error.http_status();
                     let mut missing = Error::new(ErrorKind::Api, Some(&R2_BUCKETS_GET))
                         .with_detail(format!(
                             "R2 bucket \"{bucket}\" does not exist in account {}: create it first, \
@@ -676,7 +676,7 @@ impl<F: FnMut(&Event)> Run<'_, F> {
                 }
             }
             // Created meanwhile (by a run whose answer was lost, or by someone else): fine.
-            Err(error) if error.status() == Some(reqwest::StatusCode::CONFLICT) => {}
+            Err(error) if error.http_status() == Some(reqwest::StatusCode::CONFLICT) => {}
             Err(error) => return Err(self.abort(Step::CreateBucket, error).await),
         }
         self.event(Event::BucketCreated {
@@ -698,7 +698,7 @@ impl<F: FnMut(&Event)> Run<'_, F> {
             .await
         {
             Ok(_) => return Ok(false),
-            Err(error) if error.status() == Some(reqwest::StatusCode::NOT_FOUND) => {}
+            Err(error) if error.http_status() == Some(reqwest::StatusCode::NOT_FOUND) => {}
             Err(error) => return Err(self.abort(Step::EnsureNamespace, error).await),
         }
         if setup.dry_run {

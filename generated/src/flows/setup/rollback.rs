@@ -32,7 +32,7 @@ pub(super) struct Undone {
 fn deleted<T>(result: Result<T>) -> Result<bool> {
     match result {
         Ok(_) => Ok(true),
-        Err(error) if error.status() == Some(StatusCode::NOT_FOUND) => Ok(false),
+        Err(error) if error.http_status() == Some(StatusCode::NOT_FOUND) => Ok(false),
         Err(error) => Err(error),
     }
 }
