@@ -9,186 +9,89 @@ include!(concat!(env!("OUT_DIR"), "/token_groups.rs"));
 /// Where the API lives on the server, as under `https://api.cloudflare.com`.
 pub const API_PREFIX: &str = "/client/v4";
 
-/// The operations of `spec/openapi.json`, by their operation ids.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Operation {
-    UserTokensList,
-    UserTokensCreate,
-    UserTokensGet,
-    UserTokensUpdate,
-    UserTokensDelete,
-    UserTokensRoll,
-    UserTokensVerify,
-    PermissionGroupsList,
-    AiSearchTokensList,
-    AiSearchTokensCreate,
-    AiSearchTokensGet,
-    AiSearchTokensUpdate,
-    AiSearchTokensDelete,
-    AiSearchInstancesList,
-    AiSearchInstancesCreate,
-    AiSearchInstancesGet,
-    AiSearchInstancesUpdate,
-    AiSearchInstancesDelete,
-    AccessServiceTokensList,
-    AccessServiceTokensCreate,
-    AccessServiceTokensGet,
-    AccessServiceTokensUpdate,
-    AccessServiceTokensDelete,
-    AccessServiceTokensRefresh,
-    AccessServiceTokensRotate,
-    AccountTokensList,
-    AccountTokensCreate,
-    AccountTokensGet,
-    AccountTokensUpdate,
-    AccountTokensDelete,
-    AccountTokensRoll,
-    AccountTokensVerify,
-    AccountPermissionGroupsList,
-    AiSearchNamespacesList,
-    AiSearchNamespacesCreate,
-    AiSearchNamespacesGet,
-    AiSearchNamespacesUpdate,
-    AiSearchNamespacesDelete,
-    AiSearchNamespaceInstancesList,
-    AiSearchNamespaceInstancesCreate,
-    AiSearchNamespaceInstancesGet,
-    AiSearchNamespaceInstancesUpdate,
-    AiSearchNamespaceInstancesDelete,
-    AiSearchJobsList,
-    AiSearchJobsGet,
-    AiSearchStats,
-    AiSearchSearch,
-    AiSearchNamespaceJobsList,
-    AiSearchNamespaceJobsGet,
-    AiSearchNamespaceStats,
-    AiSearchNamespaceSearch,
-    R2BucketsGet,
-    R2BucketsCreate,
+/// Declares [`Operation`] from one list of variants and operation ids, so that the enum, its
+/// list of all variants and its ids cannot disagree.
+macro_rules! operations {
+    ($($variant:ident => $id:literal,)*) => {
+        /// The operations of `spec/openapi.json`, by their operation ids.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Operation {
+            $($variant,)*
+        }
+
+        impl Operation {
+            /// Every operation, in the order declared.
+            pub const ALL: &[Operation] = &[$(Operation::$variant,)*];
+
+            /// The spec's `operationId`.
+            pub fn id(self) -> &'static str {
+                match self {
+                    $(Operation::$variant => $id,)*
+                }
+            }
+        }
+    };
+}
+
+operations! {
+    UserTokensList => "user_tokens_list",
+    UserTokensCreate => "user_tokens_create",
+    UserTokensGet => "user_tokens_get",
+    UserTokensUpdate => "user_tokens_update",
+    UserTokensDelete => "user_tokens_delete",
+    UserTokensRoll => "user_tokens_roll",
+    UserTokensVerify => "user_tokens_verify",
+    PermissionGroupsList => "permission_groups_list",
+    AiSearchTokensList => "ai_search_tokens_list",
+    AiSearchTokensCreate => "ai_search_tokens_create",
+    AiSearchTokensGet => "ai_search_tokens_get",
+    AiSearchTokensUpdate => "ai_search_tokens_update",
+    AiSearchTokensDelete => "ai_search_tokens_delete",
+    AiSearchInstancesList => "ai_search_instances_list",
+    AiSearchInstancesCreate => "ai_search_instances_create",
+    AiSearchInstancesGet => "ai_search_instances_get",
+    AiSearchInstancesUpdate => "ai_search_instances_update",
+    AiSearchInstancesDelete => "ai_search_instances_delete",
+    AccessServiceTokensList => "access_service_tokens_list",
+    AccessServiceTokensCreate => "access_service_tokens_create",
+    AccessServiceTokensGet => "access_service_tokens_get",
+    AccessServiceTokensUpdate => "access_service_tokens_update",
+    AccessServiceTokensDelete => "access_service_tokens_delete",
+    AccessServiceTokensRefresh => "access_service_tokens_refresh",
+    AccessServiceTokensRotate => "access_service_tokens_rotate",
+    AccountTokensList => "account_tokens_list",
+    AccountTokensCreate => "account_tokens_create",
+    AccountTokensGet => "account_tokens_get",
+    AccountTokensUpdate => "account_tokens_update",
+    AccountTokensDelete => "account_tokens_delete",
+    AccountTokensRoll => "account_tokens_roll",
+    AccountTokensVerify => "account_tokens_verify",
+    AccountPermissionGroupsList => "account_permission_groups_list",
+    AiSearchNamespacesList => "ai_search_namespaces_list",
+    AiSearchNamespacesCreate => "ai_search_namespaces_create",
+    AiSearchNamespacesGet => "ai_search_namespaces_get",
+    AiSearchNamespacesUpdate => "ai_search_namespaces_update",
+    AiSearchNamespacesDelete => "ai_search_namespaces_delete",
+    AiSearchNamespaceInstancesList => "ai_search_namespace_instances_list",
+    AiSearchNamespaceInstancesCreate => "ai_search_namespace_instances_create",
+    AiSearchNamespaceInstancesGet => "ai_search_namespace_instances_get",
+    AiSearchNamespaceInstancesUpdate => "ai_search_namespace_instances_update",
+    AiSearchNamespaceInstancesDelete => "ai_search_namespace_instances_delete",
+    AiSearchJobsList => "ai_search_jobs_list",
+    AiSearchJobsGet => "ai_search_jobs_get",
+    AiSearchStats => "ai_search_stats",
+    AiSearchSearch => "ai_search_search",
+    AiSearchNamespaceJobsList => "ai_search_namespace_jobs_list",
+    AiSearchNamespaceJobsGet => "ai_search_namespace_jobs_get",
+    AiSearchNamespaceStats => "ai_search_namespace_stats",
+    AiSearchNamespaceSearch => "ai_search_namespace_search",
+    R2BucketsGet => "r2_buckets_get",
+    R2BucketsCreate => "r2_buckets_create",
 }
 
 impl Operation {
-    pub const ALL: [Operation; 53] = {
-        use Operation::*;
-        [
-            UserTokensList,
-            UserTokensCreate,
-            UserTokensGet,
-            UserTokensUpdate,
-            UserTokensDelete,
-            UserTokensRoll,
-            UserTokensVerify,
-            PermissionGroupsList,
-            AiSearchTokensList,
-            AiSearchTokensCreate,
-            AiSearchTokensGet,
-            AiSearchTokensUpdate,
-            AiSearchTokensDelete,
-            AiSearchInstancesList,
-            AiSearchInstancesCreate,
-            AiSearchInstancesGet,
-            AiSearchInstancesUpdate,
-            AiSearchInstancesDelete,
-            AccessServiceTokensList,
-            AccessServiceTokensCreate,
-            AccessServiceTokensGet,
-            AccessServiceTokensUpdate,
-            AccessServiceTokensDelete,
-            AccessServiceTokensRefresh,
-            AccessServiceTokensRotate,
-            AccountTokensList,
-            AccountTokensCreate,
-            AccountTokensGet,
-            AccountTokensUpdate,
-            AccountTokensDelete,
-            AccountTokensRoll,
-            AccountTokensVerify,
-            AccountPermissionGroupsList,
-            AiSearchNamespacesList,
-            AiSearchNamespacesCreate,
-            AiSearchNamespacesGet,
-            AiSearchNamespacesUpdate,
-            AiSearchNamespacesDelete,
-            AiSearchNamespaceInstancesList,
-            AiSearchNamespaceInstancesCreate,
-            AiSearchNamespaceInstancesGet,
-            AiSearchNamespaceInstancesUpdate,
-            AiSearchNamespaceInstancesDelete,
-            AiSearchJobsList,
-            AiSearchJobsGet,
-            AiSearchStats,
-            AiSearchSearch,
-            AiSearchNamespaceJobsList,
-            AiSearchNamespaceJobsGet,
-            AiSearchNamespaceStats,
-            AiSearchNamespaceSearch,
-            R2BucketsGet,
-            R2BucketsCreate,
-        ]
-    };
-
-    /// The spec's `operationId`.
-    pub fn id(self) -> &'static str {
-        use Operation::*;
-        match self {
-            UserTokensList => "user_tokens_list",
-            UserTokensCreate => "user_tokens_create",
-            UserTokensGet => "user_tokens_get",
-            UserTokensUpdate => "user_tokens_update",
-            UserTokensDelete => "user_tokens_delete",
-            UserTokensRoll => "user_tokens_roll",
-            UserTokensVerify => "user_tokens_verify",
-            PermissionGroupsList => "permission_groups_list",
-            AiSearchTokensList => "ai_search_tokens_list",
-            AiSearchTokensCreate => "ai_search_tokens_create",
-            AiSearchTokensGet => "ai_search_tokens_get",
-            AiSearchTokensUpdate => "ai_search_tokens_update",
-            AiSearchTokensDelete => "ai_search_tokens_delete",
-            AiSearchInstancesList => "ai_search_instances_list",
-            AiSearchInstancesCreate => "ai_search_instances_create",
-            AiSearchInstancesGet => "ai_search_instances_get",
-            AiSearchInstancesUpdate => "ai_search_instances_update",
-            AiSearchInstancesDelete => "ai_search_instances_delete",
-            AccessServiceTokensList => "access_service_tokens_list",
-            AccessServiceTokensCreate => "access_service_tokens_create",
-            AccessServiceTokensGet => "access_service_tokens_get",
-            AccessServiceTokensUpdate => "access_service_tokens_update",
-            AccessServiceTokensDelete => "access_service_tokens_delete",
-            AccessServiceTokensRefresh => "access_service_tokens_refresh",
-            AccessServiceTokensRotate => "access_service_tokens_rotate",
-            AccountTokensList => "account_tokens_list",
-            AccountTokensCreate => "account_tokens_create",
-            AccountTokensGet => "account_tokens_get",
-            AccountTokensUpdate => "account_tokens_update",
-            AccountTokensDelete => "account_tokens_delete",
-            AccountTokensRoll => "account_tokens_roll",
-            AccountTokensVerify => "account_tokens_verify",
-            AccountPermissionGroupsList => "account_permission_groups_list",
-            AiSearchNamespacesList => "ai_search_namespaces_list",
-            AiSearchNamespacesCreate => "ai_search_namespaces_create",
-            AiSearchNamespacesGet => "ai_search_namespaces_get",
-            AiSearchNamespacesUpdate => "ai_search_namespaces_update",
-            AiSearchNamespacesDelete => "ai_search_namespaces_delete",
-            AiSearchNamespaceInstancesList => "ai_search_namespace_instances_list",
-            AiSearchNamespaceInstancesCreate => "ai_search_namespace_instances_create",
-            AiSearchNamespaceInstancesGet => "ai_search_namespace_instances_get",
-            AiSearchNamespaceInstancesUpdate => "ai_search_namespace_instances_update",
-            AiSearchNamespaceInstancesDelete => "ai_search_namespace_instances_delete",
-            AiSearchJobsList => "ai_search_jobs_list",
-            AiSearchJobsGet => "ai_search_jobs_get",
-            AiSearchStats => "ai_search_stats",
-            AiSearchSearch => "ai_search_search",
-            AiSearchNamespaceJobsList => "ai_search_namespace_jobs_list",
-            AiSearchNamespaceJobsGet => "ai_search_namespace_jobs_get",
-            AiSearchNamespaceStats => "ai_search_namespace_stats",
-            AiSearchNamespaceSearch => "ai_search_namespace_search",
-            R2BucketsGet => "r2_buckets_get",
-            R2BucketsCreate => "r2_buckets_create",
-        }
-    }
-
     pub fn from_id(id: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|op| op.id() == id)
+        Self::ALL.iter().copied().find(|op| op.id() == id)
     }
 
     /// The permission groups that allow this operation, by name: the spec's `x-api-token-group`
@@ -537,7 +440,7 @@ mod tests {
 
     #[test]
     fn operation_ids_round_trip() {
-        for op in Operation::ALL {
+        for &op in Operation::ALL {
             assert_eq!(Operation::from_id(op.id()), Some(op));
         }
     }

@@ -139,7 +139,7 @@ mod tests {
 
     #[test]
     fn every_group_an_operation_needs_can_be_granted() {
-        for op in Operation::ALL {
+        for &op in Operation::ALL {
             for group in op.token_groups() {
                 assert!(
                     CATALOG.iter().any(|g| g.name == *group),
