@@ -33,7 +33,7 @@ pub enum ErrorKind {
     /// past the last page the API serves.
     Pagination,
     /// The answer was a redirect (3xx). The client never follows one: credentials and bodies go
-    /// only to the base URL. [`Error::status`] and [`Error::redirect_location`] say where it
+    /// only to the base URL. [`Error::http_status`] and [`Error::redirect_location`] say where it
     /// pointed.
     Redirect,
     /// The response body was larger than the client's limit

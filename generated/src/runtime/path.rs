@@ -28,8 +28,9 @@ pub(crate) fn check(
 }
 
 /// Checks an id the way every method checks the path parameters it sends: an empty id, `.`,
-/// `..` or one holding a control character is refused as [`ErrorKind::InvalidRequest`]
-/// (`crate::ErrorKind`), with [`Error::invalid_parameter`] naming `parameter`.
+/// `..` or one holding a control character is refused as
+/// [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest), with
+/// [`Error::invalid_parameter`] naming `parameter`.
 ///
 /// Methods need no help; this is for a caller that must refuse a bad id *before* a call that
 /// does not take it, such as the check "does AI Search use this token?" made before deleting it.
