@@ -102,9 +102,11 @@ impl VisitMut for ListQueryParams {
     }
 
     fn visit_impl_item_fn_mut(&mut self, method: &mut syn::ImplItemFn) {
-        // Requests are matched by progenitor's `…When` wrappers; its `…Then` ones build answers.
+        // Requests are matched by progenitor's `…When` wrappers (its `…Then` ones build
+        // answers), and a list body is matched whole by `body`: the rest take parameters.
         let signature = method.sig.to_token_stream().to_string();
-        if !self.self_ty.ends_with("When") || !signature.contains("Vec <") {
+        let is_parameter = self.self_ty.ends_with("When") && method.sig.ident != "body";
+        if !is_parameter || !signature.contains("Vec <") {
             return;
         }
         let mut items = ListItems::default();
@@ -267,6 +269,11 @@ mod tests {
                     Self(self.0.json_body_obj(&value))
                 }
             }
+            impl ExcludeWhen {
+                pub fn body(self, value: &Vec<types::Item>) -> Self {
+                    Self(self.0.json_body_obj(value))
+                }
+            }
         };
         let mut lists = ListQueryParams::default();
         lists.visit_file_mut(&mut file);
@@ -291,6 +298,11 @@ mod tests {
             impl ListThen {
                 pub fn success(self, value: Vec<types::Item>) -> Self {
                     Self(self.0.json_body_obj(&value))
+                }
+            }
+            impl ExcludeWhen {
+                pub fn body(self, value: &Vec<types::Item>) -> Self {
+                    Self(self.0.json_body_obj(value))
                 }
             }
         };
