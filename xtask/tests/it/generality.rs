@@ -78,6 +78,33 @@ fn methods<'a>(
 }
 
 #[test]
+fn an_operation_whose_result_is_a_model_we_renamed_changes_no_existing_model() {
+    // IAM's permission group list answers upstream's `iam_permission_group`, which token
+    // policies name as `permission_groups` items: our overlay renames that model
+    // `PolicyPermissionGroup`. The new operation's result is identical to it but must not take
+    // its place (before, `TokenPolicy.permission_groups` became a list of the new model).
+    let Some((spec, files)) = trim_with(&[(
+        "iam_permission_groups",
+        "GET /accounts/{account_id}/iam/permission_groups",
+        false,
+    )]) else {
+        return;
+    };
+    let committed = committed_spec();
+    for (name, model) in committed["components"]["schemas"].as_object().unwrap() {
+        assert_eq!(schema(&spec, name), model, "model {name} changed");
+    }
+    let result = schema(&spec, "IamPermissionGroupsResult");
+    assert_eq!(
+        result["properties"],
+        schema(&committed, "PolicyPermissionGroup")["properties"]
+    );
+    assert!(
+        methods(&files, "iam_permission_groups").contains("pub async fn iam_permission_groups(")
+    );
+}
+
+#[test]
 fn operations_with_other_error_and_message_shapes_change_no_existing_model() {
     // Devices: an error `result` that is an array (ours says object). R2: `errors` and
     // `messages` of R2's own schemas (its messages are plain strings).

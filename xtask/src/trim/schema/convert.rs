@@ -242,7 +242,8 @@ impl Schemas<'_> {
         origins: &Origins,
         naming: Naming,
     ) -> Result<Value, SpecError> {
-        let name = self.final_name(&naming.name);
+        let naming = self.renamed(naming);
+        let name = naming.name.clone();
         let mut properties = Map::new();
         let mut read_only = Vec::new();
         if let Some(props) = flat.get("properties") {
@@ -340,7 +341,8 @@ impl Schemas<'_> {
             out.insert("enum".into(), Value::Array(numbers));
             return Ok(Value::Object(out));
         }
-        let name = self.final_name(&naming.name);
+        let naming = self.renamed(naming);
+        let name = naming.name.clone();
         let mut converted = Vec::new();
         for (i, variant) in list.iter().enumerate() {
             let variant_naming = Naming::positional(
@@ -374,6 +376,19 @@ impl Schemas<'_> {
     ) -> Result<Value, SpecError> {
         let reference = self.register(at, model, naming)?;
         Ok(use_of(reference, Map::new()))
+    }
+
+    /// `naming` after the overlay's renames. A renamed model is named by the overlay, as an
+    /// explicit name is: deduplication never merges it away into a model of another name (which
+    /// an operation added later could bring, changing the type of every field that used it).
+    fn renamed(&mut self, naming: Naming) -> Naming {
+        let name = self.final_name(&naming.name);
+        let explicit = naming.explicit || name != naming.name;
+        Naming {
+            name,
+            explicit,
+            ..naming
+        }
     }
 
     /// The name a positional name becomes after the overlay's renames.
