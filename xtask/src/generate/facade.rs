@@ -78,6 +78,20 @@ fn is_str_ref(ty: &Type) -> bool {
     matches!(ty, Type::Reference(r) if matches!(&*r.elem, Type::Path(p) if p.path.is_ident("str")))
 }
 
+/// The arguments every method may take besides the spec's parameters.
+const OWN_ARGUMENTS: [&str; 3] = ["scope", "query", "body"];
+
+/// The name of a parameter's own argument: its Rust name, unless that is one of
+/// [`OWN_ARGUMENTS`] (Cloudforce One's rule search takes a required `query`), which keep
+/// theirs; then `<name>_parameter`.
+fn own_argument(ident: &syn::Ident) -> syn::Ident {
+    if OWN_ARGUMENTS.iter().any(|own| ident == own) {
+        format_ident!("{ident}_parameter")
+    } else {
+        ident.clone()
+    }
+}
+
 fn pascal(id: &str) -> String {
     crate::trim::pascal_case(id)
 }
@@ -142,6 +156,8 @@ fn operation(
             }
             continue;
         };
+        // What the caller passes this parameter as, when it is an argument of its own.
+        let argument = own_argument(&ident);
         match (parameter.location.as_str(), parameter.role) {
             ("path", Some(Role::ScopeKind)) => {
                 args.push((format_ident!("scope"), quote! { scope: crate::Scope<'_> }));
@@ -166,31 +182,34 @@ fn operation(
             ("path", _) => {
                 let api_name = &parameter.name;
                 path_checks.push(if is_str_ref(&ty) {
-                    quote! { (#api_name, #ident) }
+                    quote! { (#api_name, #argument) }
                 } else {
-                    quote! { (#api_name, &::std::string::ToString::to_string(&#ident)) }
+                    quote! { (#api_name, &::std::string::ToString::to_string(&#argument)) }
                 });
-                args.push((ident.clone(), quote! { #ident: #ty }));
-                stream_args.push(quote! { #ident: #ty });
+                args.push((argument.clone(), quote! { #argument: #ty }));
+                stream_args.push(quote! { #argument: #ty });
                 stream_owned
-                    .push(quote! { let #ident = ::std::borrow::ToOwned::to_owned(#ident); });
-                stream_clones.push(quote! { let #ident = ::std::clone::Clone::clone(&#ident); });
-                stream_passes.push(quote! { &#ident });
-                passes.push(quote! { #ident });
+                    .push(quote! { let #argument = ::std::borrow::ToOwned::to_owned(#argument); });
+                stream_clones
+                    .push(quote! { let #argument = ::std::clone::Clone::clone(&#argument); });
+                stream_passes.push(quote! { &#argument });
+                passes.push(quote! { #argument });
             }
             // A required query or header parameter is an argument of its own.
             ("query" | "header", None) if option_inner(&ty).is_none() => {
-                args.push((ident.clone(), quote! { #ident: #ty }));
-                stream_args.push(quote! { #ident: #ty });
-                stream_clones.push(quote! { let #ident = ::std::clone::Clone::clone(&#ident); });
+                args.push((argument.clone(), quote! { #argument: #ty }));
+                stream_args.push(quote! { #argument: #ty });
+                stream_clones
+                    .push(quote! { let #argument = ::std::clone::Clone::clone(&#argument); });
                 if matches!(ty, Type::Reference(_)) {
-                    stream_owned
-                        .push(quote! { let #ident = ::std::borrow::ToOwned::to_owned(#ident); });
-                    stream_passes.push(quote! { &#ident });
+                    stream_owned.push(
+                        quote! { let #argument = ::std::borrow::ToOwned::to_owned(#argument); },
+                    );
+                    stream_passes.push(quote! { &#argument });
                 } else {
-                    stream_passes.push(quote! { #ident });
+                    stream_passes.push(quote! { #argument });
                 }
-                passes.push(quote! { #ident });
+                passes.push(quote! { #argument });
             }
             ("query" | "header", role) => {
                 let inner = option_inner(&ty).with_context(|| {

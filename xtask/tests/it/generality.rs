@@ -105,6 +105,52 @@ fn an_operation_whose_result_is_a_model_we_renamed_changes_no_existing_model() {
 }
 
 #[test]
+fn a_parameter_named_like_an_argument_of_ours_is_passed_under_another_name() {
+    // Cloudforce One's rule search takes a required `query` parameter beside optional ones,
+    // which go in the method's `query` struct: the parameter becomes `query_parameter`.
+    let Some((_, files)) = trim_with(&[(
+        "rule_search",
+        "GET /accounts/{account_id}/cloudforce-one/rules/search",
+        false,
+    )]) else {
+        return;
+    };
+    let file = syn::parse_file(methods(&files, "rule_search")).unwrap();
+    let arguments = |name: &str| -> Vec<String> {
+        for item in &file.items {
+            let syn::Item::Impl(block) = item else {
+                continue;
+            };
+            for member in &block.items {
+                let syn::ImplItem::Fn(method) = member else {
+                    continue;
+                };
+                if method.sig.ident == name {
+                    return method
+                        .sig
+                        .inputs
+                        .iter()
+                        .filter_map(|input| match input {
+                            syn::FnArg::Typed(typed) => Some(quote::quote!(#typed).to_string()),
+                            syn::FnArg::Receiver(_) => None,
+                        })
+                        .collect();
+                }
+            }
+        }
+        panic!("no method {name}");
+    };
+    assert_eq!(
+        arguments("rule_search"),
+        [
+            "account_id : & str",
+            "query_parameter : & str",
+            "query : & RuleSearchQuery"
+        ]
+    );
+}
+
+#[test]
 fn operations_with_other_error_and_message_shapes_change_no_existing_model() {
     // Devices: an error `result` that is an array (ours says object). R2: `errors` and
     // `messages` of R2's own schemas (its messages are plain strings).
