@@ -355,6 +355,12 @@ fn operation(
         _ => None,
     };
 
+    // progenitor's type parameters, without its lifetimes: a binary body is any
+    // `B: Into<reqwest::Body>`, and the facade passes it through.
+    let type_params: Vec<&syn::TypeParam> = raw.sig.generics.type_params().collect();
+    let generics = (!type_params.is_empty()).then(|| quote! { <#(#type_params),*> });
+    let where_clause = &raw.sig.generics.where_clause;
+
     Ok(quote! {
         #[doc = #meta_doc]
         pub(crate) const #meta: crate::Operation = crate::Operation {
@@ -369,7 +375,7 @@ fn operation(
 
         impl crate::Client {
             #(#[doc = #doc_lines])*
-            pub async fn #name(&self, #(#args),*) -> crate::Result<#returns> {
+            pub async fn #name #generics (&self, #(#args),*) -> crate::Result<#returns> #where_clause {
                 #check
                 let call = self.call(&#meta);
                 let result = call.progenitor().#name(#(#passes),*).await;
