@@ -138,6 +138,22 @@ fn arguments(signature: &syn::Signature) -> Vec<String> {
 }
 
 #[test]
+fn an_enum_with_values_its_type_does_not_allow_is_any_value() {
+    // Registrar's `privacy_mode` is `type: string` with `enum: [false, "redaction"]`; typify
+    // refuses such an enum, so the operation did not generate.
+    let Some((spec, files)) = trim_with(&[(
+        "registration_get",
+        "GET /accounts/{account_id}/registrar-sandbox/registrations/{domain_name}",
+        false,
+    )]) else {
+        return;
+    };
+    let model = schema(&spec, "RegistrationGetResult");
+    assert_eq!(model["properties"]["privacy_mode"], json!({}));
+    assert!(methods(&files, "registration_get").contains("pub async fn registration_get("));
+}
+
+#[test]
 fn a_binary_body_is_any_body_reqwest_can_send() {
     // DLP's dataset upload takes `application/octet-stream`: progenitor's method is generic
     // over the body, and so is ours.

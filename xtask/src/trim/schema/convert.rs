@@ -479,7 +479,34 @@ fn facts(flat: &Map<String, Value>) -> Map<String, Value> {
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     strip_null_from_enum(&mut out);
+    widen_enum_of_other_types(&mut out);
     out
+}
+
+/// An `enum` holding values its own `type` does not allow (Registrar's `privacy_mode`:
+/// `type: string`, `enum: [false, "redaction"]`) contradicts itself: neither says what the
+/// value is. It is read as any JSON value, so every value upstream lists decodes.
+fn widen_enum_of_other_types(schema: &mut Map<String, Value>) {
+    let Some(type_) = schema.get("type").and_then(Value::as_str) else {
+        return;
+    };
+    let of_type = |value: &Value| match type_ {
+        "string" => value.is_string(),
+        "integer" => value.is_i64() || value.is_u64(),
+        "number" => value.is_number(),
+        "boolean" => value.is_boolean(),
+        "array" => value.is_array(),
+        "object" => value.is_object(),
+        _ => true,
+    };
+    let contradicts = schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .is_some_and(|values| !values.iter().all(of_type));
+    if contradicts {
+        schema.remove("type");
+        schema.remove("enum");
+    }
 }
 
 /// `enum: [.., null]` is how upstream says "nullable"; progenitor turns a `null` value into `()`.
