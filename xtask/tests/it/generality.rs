@@ -154,6 +154,23 @@ fn an_enum_with_values_its_type_does_not_allow_is_any_value() {
 }
 
 #[test]
+fn a_type_openapi_does_not_know_is_any_value() {
+    // Workers KV's bulk get answers values and metadata of `type: unknown`, on which
+    // progenitor gave up ("not yet implemented").
+    let Some((spec, files)) = trim_with(&[(
+        "kv_bulk_get",
+        "POST /accounts/{account_id}/storage/kv/namespaces/{namespace_id}/bulk/get",
+        true,
+    )]) else {
+        return;
+    };
+    let with_metadata = schema(&spec, "KvBulkGetResultVariant1ValuesValue");
+    assert_eq!(with_metadata["properties"]["value"], json!({}));
+    assert_eq!(with_metadata["properties"]["metadata"], json!({}));
+    assert!(methods(&files, "kv_bulk_get").contains("pub async fn kv_bulk_get("));
+}
+
+#[test]
 fn a_binary_body_is_any_body_reqwest_can_send() {
     // DLP's dataset upload takes `application/octet-stream`: progenitor's method is generic
     // over the body, and so is ours.

@@ -480,7 +480,24 @@ fn facts(flat: &Map<String, Value>) -> Map<String, Value> {
         .collect();
     strip_null_from_enum(&mut out);
     widen_enum_of_other_types(&mut out);
+    drop_unknown_type(&mut out);
     out
+}
+
+/// The types OpenAPI 3.0 knows.
+const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
+
+/// A `type` OpenAPI does not know (Workers KV's "any value" is `type: unknown`) says nothing
+/// of the value: it is read as any JSON value, as a schema without `type` is.
+fn drop_unknown_type(schema: &mut Map<String, Value>) {
+    let known = |type_: &str| TYPES.contains(&type_);
+    if schema
+        .get("type")
+        .and_then(Value::as_str)
+        .is_some_and(|type_| !known(type_))
+    {
+        schema.remove("type");
+    }
 }
 
 /// An `enum` holding values its own `type` does not allow (Registrar's `privacy_mode`:
