@@ -171,6 +171,64 @@ fn a_type_openapi_does_not_know_is_any_value() {
 }
 
 #[test]
+fn two_spellings_of_one_field_keep_the_one_that_is_its_name() {
+    // Stream's webhook body takes `notification_url` or `notificationUrl` (an `anyOf` of the
+    // two requirements, which made the body a union of empty variants): both are the Rust
+    // field `notification_url`, which typify declared twice.
+    let Some((spec, files)) = trim_with(&[(
+        "stream_webhook",
+        "PUT /accounts/{account_id}/stream/webhook",
+        true,
+    )]) else {
+        return;
+    };
+    let body = schema(&spec, "StreamWebhookBody");
+    let names: Vec<&String> = body["properties"].as_object().unwrap().keys().collect();
+    assert_eq!(names, ["notification_url"]);
+    assert_eq!(body.get("required"), None);
+    assert_eq!(body.get("oneOf"), None);
+    assert!(methods(&files, "stream_webhook").contains("pub async fn stream_webhook("));
+}
+
+#[test]
+fn a_protocol_upgrade_is_a_named_limitation() {
+    // Browser Rendering's devtools session answers 101 (a WebSocket): progenitor's assertion
+    // `response_types.len() <= 1` was all one learnt.
+    let Some(upstream) = crate::common::upstream(xtask::workspace::CURRENT_UPSTREAM) else {
+        return;
+    };
+    let root = crate::common::repo_root();
+    let mut overlay = Overlay::load(&root.join("spec/overlay.toml")).unwrap();
+    overlay.operations.push(Operation {
+        id: "devtools".into(),
+        upstream: "GET /accounts/{account_id}/browser-rendering/devtools/browser/{session_id}"
+            .into(),
+        area: "user_tokens".into(),
+        doc: "Test.".into(),
+        result: "DevtoolsResult".into(),
+        body: None,
+    });
+    let doc = xtask::load::load(&upstream).unwrap();
+    let options = xtask::trim::Options {
+        placeholder_docs: true,
+        ..Default::default()
+    };
+    let error = xtask::trim::trim(&doc, &overlay, options)
+        .err()
+        .expect("a 101 answer is refused")
+        .to_string();
+    assert!(
+        error.contains("#/paths/~1accounts~1{account_id}~1browser-rendering~1devtools~1browser~1{session_id}/get/responses/101"),
+        "{error}"
+    );
+    assert!(error.contains("answers `101`"), "{error}");
+    assert!(
+        xtask::sample::LIMITATIONS.iter().any(|l| error.contains(l)),
+        "{error}"
+    );
+}
+
+#[test]
 fn a_binary_body_is_any_body_reqwest_can_send() {
     // DLP's dataset upload takes `application/octet-stream`: progenitor's method is generic
     // over the body, and so is ours.

@@ -178,7 +178,16 @@ impl Schemas<'_> {
         naming: Naming,
     ) -> Result<Value, SpecError> {
         if let Some(variants) = flat.get("anyOf").or_else(|| flat.get("oneOf")) {
-            return self.convert_union(at, flat, origins, variants, naming);
+            if !flat.contains_key("properties") || !only_requirements(variants) {
+                return self.convert_union(at, flat, origins, variants, naming);
+            }
+            // Variants that only say which properties are required (Stream's webhook needs
+            // `notification_url` or `notificationUrl`) constrain the object, not its shape: it
+            // is the object, with none of those properties required.
+            let mut object = flat.clone();
+            object.remove("anyOf");
+            object.remove("oneOf");
+            return self.convert_struct(at, &object, origins, naming);
         }
         let type_ = flat.get("type").and_then(Value::as_str);
         let is_object = type_ == Some("object") || flat.contains_key("properties");
@@ -253,7 +262,7 @@ impl Schemas<'_> {
                 .ok_or_else(|| self.error(&props_at, "`properties` must be an object"))?;
             let mut sorted: Vec<_> = props.iter().collect();
             sorted.sort_by(|a, b| a.0.cmp(b.0));
-            for (key, schema) in sorted {
+            for (key, schema) in one_spelling_per_field(sorted) {
                 let child_at = origins.property(at, key);
                 let child_naming = Naming::positional(
                     format!("{name}{}", pascal_case(key)),
@@ -482,6 +491,42 @@ fn facts(flat: &Map<String, Value>) -> Map<String, Value> {
     widen_enum_of_other_types(&mut out);
     drop_unknown_type(&mut out);
     out
+}
+
+/// Whether every variant of a union only lists required properties.
+fn only_requirements(variants: &Value) -> bool {
+    let prose = ["required", "description", "title"];
+    variants.as_array().is_some_and(|list| {
+        !list.is_empty()
+            && list.iter().all(|variant| {
+                variant.as_object().is_some_and(|object| {
+                    object.contains_key("required")
+                        && object.keys().all(|k| prose.contains(&k.as_str()))
+                })
+            })
+    })
+}
+
+/// Properties whose names are one Rust field (Stream's webhook takes `notification_url` or
+/// `notificationUrl`), which typify would declare twice: the spelling that is already the
+/// field's name stays, the others go (a request sends that spelling; an answer's other
+/// spelling is ignored, as any unknown field is).
+fn one_spelling_per_field<'v>(
+    properties: Vec<(&'v String, &'v Value)>,
+) -> Vec<(&'v String, &'v Value)> {
+    use heck::ToSnakeCase;
+    let field = |key: &str| key.to_snake_case();
+    let is_field_name = |key: &str| field(key) == key;
+    properties
+        .iter()
+        .filter(|(key, _)| {
+            is_field_name(key)
+                || !properties
+                    .iter()
+                    .any(|(other, _)| other != key && field(other) == field(key))
+        })
+        .copied()
+        .collect()
 }
 
 /// The types OpenAPI 3.0 knows.
