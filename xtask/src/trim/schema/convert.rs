@@ -5,6 +5,7 @@ use std::ops::Bound;
 
 use serde_json::{Map, Value, json};
 
+use super::quirks;
 use super::{
     Component, Direction, Flat, Merge, Naming, Origins, SCHEMAS, Schemas, is_fact, merge_models,
     pascal_case, split_use_site,
@@ -178,7 +179,7 @@ impl Schemas<'_> {
         naming: Naming,
     ) -> Result<Value, SpecError> {
         if let Some(variants) = flat.get("anyOf").or_else(|| flat.get("oneOf")) {
-            if !flat.contains_key("properties") || !only_requirements(variants) {
+            if !flat.contains_key("properties") || !quirks::only_requirements(variants) {
                 return self.convert_union(at, flat, origins, variants, naming);
             }
             // Variants that only say which properties are required (Stream's webhook needs
@@ -262,7 +263,7 @@ impl Schemas<'_> {
                 .ok_or_else(|| self.error(&props_at, "`properties` must be an object"))?;
             let mut sorted: Vec<_> = props.iter().collect();
             sorted.sort_by(|a, b| a.0.cmp(b.0));
-            for (key, schema) in one_spelling_per_field(sorted) {
+            for (key, schema) in quirks::one_spelling_per_field(sorted) {
                 let child_at = origins.property(at, key);
                 let child_naming = Naming::positional(
                     format!("{name}{}", pascal_case(key)),
@@ -487,106 +488,10 @@ fn facts(flat: &Map<String, Value>) -> Map<String, Value> {
         .filter(|(k, _)| is_fact(k))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    strip_null_from_enum(&mut out);
-    widen_enum_of_other_types(&mut out);
-    drop_unknown_type(&mut out);
+    quirks::strip_null_from_enum(&mut out);
+    quirks::widen_enum_of_other_types(&mut out);
+    quirks::drop_unknown_type(&mut out);
     out
-}
-
-/// Whether every variant of a union only lists required properties.
-fn only_requirements(variants: &Value) -> bool {
-    let prose = ["required", "description", "title"];
-    variants.as_array().is_some_and(|list| {
-        !list.is_empty()
-            && list.iter().all(|variant| {
-                variant.as_object().is_some_and(|object| {
-                    object.contains_key("required")
-                        && object.keys().all(|k| prose.contains(&k.as_str()))
-                })
-            })
-    })
-}
-
-/// Properties whose names are one Rust field (Stream's webhook takes `notification_url` or
-/// `notificationUrl`), which typify would declare twice: the spelling that is already the
-/// field's name stays, the others go (a request sends that spelling; an answer's other
-/// spelling is ignored, as any unknown field is).
-fn one_spelling_per_field<'v>(
-    properties: Vec<(&'v String, &'v Value)>,
-) -> Vec<(&'v String, &'v Value)> {
-    use heck::ToSnakeCase;
-    let field = |key: &str| key.to_snake_case();
-    let is_field_name = |key: &str| field(key) == key;
-    properties
-        .iter()
-        .filter(|(key, _)| {
-            is_field_name(key)
-                || !properties
-                    .iter()
-                    .any(|(other, _)| other != key && field(other) == field(key))
-        })
-        .copied()
-        .collect()
-}
-
-/// The types OpenAPI 3.0 knows.
-const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
-
-/// A `type` OpenAPI does not know (Workers KV's "any value" is `type: unknown`) says nothing
-/// of the value: it is read as any JSON value, as a schema without `type` is.
-fn drop_unknown_type(schema: &mut Map<String, Value>) {
-    let known = |type_: &str| TYPES.contains(&type_);
-    if schema
-        .get("type")
-        .and_then(Value::as_str)
-        .is_some_and(|type_| !known(type_))
-    {
-        schema.remove("type");
-    }
-}
-
-/// An `enum` holding values its own `type` does not allow (Registrar's `privacy_mode`:
-/// `type: string`, `enum: [false, "redaction"]`) contradicts itself: neither says what the
-/// value is. It is read as any JSON value, so every value upstream lists decodes.
-fn widen_enum_of_other_types(schema: &mut Map<String, Value>) {
-    let Some(type_) = schema.get("type").and_then(Value::as_str) else {
-        return;
-    };
-    let of_type = |value: &Value| match type_ {
-        "string" => value.is_string(),
-        "integer" => value.is_i64() || value.is_u64(),
-        "number" => value.is_number(),
-        "boolean" => value.is_boolean(),
-        "array" => value.is_array(),
-        "object" => value.is_object(),
-        _ => true,
-    };
-    let contradicts = schema
-        .get("enum")
-        .and_then(Value::as_array)
-        .is_some_and(|values| !values.iter().all(of_type));
-    if contradicts {
-        schema.remove("type");
-        schema.remove("enum");
-    }
-}
-
-/// `enum: [.., null]` is how upstream says "nullable"; progenitor turns a `null` value into `()`.
-fn strip_null_from_enum(schema: &mut Map<String, Value>) {
-    let Some(Value::Array(values)) = schema.get_mut("enum") else {
-        return;
-    };
-    if values.iter().any(Value::is_null) {
-        values.retain(|v| !v.is_null());
-        schema.insert("nullable".into(), json!(true));
-    }
-    if schema
-        .get("enum")
-        .and_then(Value::as_array)
-        .is_some_and(Vec::is_empty)
-    {
-        schema.remove("enum");
-    }
 }
 
 /// A reference to a component, with use-site keywords if there are any.

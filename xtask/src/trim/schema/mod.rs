@@ -4,6 +4,7 @@
 
 mod convert;
 mod merge;
+mod quirks;
 mod resolve;
 
 use std::collections::BTreeMap;
