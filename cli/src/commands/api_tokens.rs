@@ -173,10 +173,8 @@ pub async fn refuse_if_registered(
 ) -> Result<(), Failure> {
     // The id goes into the delete's (or roll's) path, not the list's: a bad one is refused here,
     // before any request, as the delete itself would refuse it.
-    cloudflare_tokens::check_id("token_id", token_id).map_err(|error| Failure::Call {
-        doing: format!("{} API token {token_id}", change.verb()),
-        error,
-    })?;
+    cloudflare_tokens::check_id("token_id", token_id)
+        .doing(format_args!("{} API token {token_id}", change.verb()))?;
     let registrations = flows::ai_search_registrations_of(client, account, token_id)
         .await
         .doing(format_args!(

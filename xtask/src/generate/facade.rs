@@ -105,7 +105,7 @@ fn operation(
     let meta = format_ident!("{}", op.id.to_uppercase());
     let query_name = format_ident!("{}Query", pascal(&op.id));
 
-    let mut args: Vec<(syn::Ident, TokenStream)> = Vec::new(); // the facade's parameters
+    let mut args: Vec<TokenStream> = Vec::new(); // the facade's parameters
     let mut stream_args: Vec<TokenStream> = Vec::new(); // the same, for the `…_all` stream
     // The stream owns its arguments: each is made owned once, cloned for each page's call, and
     // passed by reference to the method.
@@ -151,7 +151,7 @@ fn operation(
                 // A body without fields: nothing for the caller to say.
                 passes.push(quote! { &::std::default::Default::default() });
             } else {
-                args.push((ident.clone(), quote! { body: #ty }));
+                args.push(quote! { body: #ty });
                 passes.push(quote! { #ident });
             }
             continue;
@@ -160,7 +160,7 @@ fn operation(
         let argument = own_argument(&ident);
         match (parameter.location.as_str(), parameter.role) {
             ("path", Some(Role::ScopeKind)) => {
-                args.push((format_ident!("scope"), quote! { scope: crate::Scope<'_> }));
+                args.push(quote! { scope: crate::Scope<'_> });
                 stream_args.push(quote! { scope: crate::Scope<'_> });
                 stream_owned
                     .push(quote! { let scope = crate::runtime::scope::OwnedScope::from(scope); });
@@ -186,7 +186,7 @@ fn operation(
                 } else {
                     quote! { (#api_name, &::std::string::ToString::to_string(&#argument)) }
                 });
-                args.push((argument.clone(), quote! { #argument: #ty }));
+                args.push(quote! { #argument: #ty });
                 stream_args.push(quote! { #argument: #ty });
                 stream_owned
                     .push(quote! { let #argument = ::std::borrow::ToOwned::to_owned(#argument); });
@@ -197,7 +197,7 @@ fn operation(
             }
             // A required query or header parameter is an argument of its own.
             ("query" | "header", None) if option_inner(&ty).is_none() => {
-                args.push((argument.clone(), quote! { #argument: #ty }));
+                args.push(quote! { #argument: #ty });
                 stream_args.push(quote! { #argument: #ty });
                 stream_clones
                     .push(quote! { let #argument = ::std::clone::Clone::clone(&#argument); });
@@ -270,9 +270,8 @@ fn operation(
     }
     let has_query = !query_fields.is_empty();
     if has_query {
-        args.push((format_ident!("query"), quote! { query: &#query_name }));
+        args.push(quote! { query: &#query_name });
     }
-    let args: Vec<TokenStream> = args.into_iter().map(|(_, arg)| arg).collect();
 
     let per_page = match &per_page_field {
         Some(field) => quote! { query.#field },

@@ -40,14 +40,12 @@ impl<'a> Schemas<'a> {
             .ok_or_else(|| self.error(at, "an operation needs `responses`"))?;
         let mut out = Map::new();
         for (status, response) in responses {
-            if status.starts_with('1') {
+            if status == "101" {
                 return Err(self.error(
                     &at.join(status),
-                    format!(
-                        "answers `{status}`: it switches the connection to another protocol (a \
-                         WebSocket), which a client of requests and responses cannot speak \
-                         [limitation: protocol upgrade]"
-                    ),
+                    "answers `101`: it switches the connection to another protocol (a \
+                     WebSocket), which a client of requests and responses cannot speak \
+                     [limitation: protocol upgrade]",
                 ));
             }
             let (r_at, response) = self.deref(&at.join(status), response)?;

@@ -255,11 +255,9 @@ mod tests {
 
     #[test]
     fn a_list_parameter_is_matched_item_by_item_and_counted() {
-        let mut file: syn::File = syn::parse_quote! {
+        // Helpers that take no list parameter: a scalar one, an answer, a list body.
+        let untouched = quote! {
             impl ListWhen {
-                pub fn tags(self, value: Vec<String>) -> Self {
-                    Self(self.0.query_param("tags", value.to_string()))
-                }
                 pub fn page(self, value: u32) -> Self {
                     Self(self.0.query_param("page", value.to_string()))
                 }
@@ -274,6 +272,14 @@ mod tests {
                     Self(self.0.json_body_obj(value))
                 }
             }
+        };
+        let mut file: syn::File = syn::parse_quote! {
+            impl ListWhen {
+                pub fn tags(self, value: Vec<String>) -> Self {
+                    Self(self.0.query_param("tags", value.to_string()))
+                }
+            }
+            #untouched
         };
         let mut lists = ListQueryParams::default();
         lists.visit_file_mut(&mut file);
@@ -291,20 +297,8 @@ mod tests {
                         when.query_param("tags", text)
                     }))
                 }
-                pub fn page(self, value: u32) -> Self {
-                    Self(self.0.query_param("page", value.to_string()))
-                }
             }
-            impl ListThen {
-                pub fn success(self, value: Vec<types::Item>) -> Self {
-                    Self(self.0.json_body_obj(&value))
-                }
-            }
-            impl ExcludeWhen {
-                pub fn body(self, value: &Vec<types::Item>) -> Self {
-                    Self(self.0.json_body_obj(value))
-                }
-            }
+            #untouched
         };
         assert_eq!(
             prettyplease::unparse(&file),

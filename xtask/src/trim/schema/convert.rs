@@ -178,17 +178,11 @@ impl Schemas<'_> {
         origins: &Origins,
         naming: Naming,
     ) -> Result<Value, SpecError> {
-        if let Some(variants) = flat.get("anyOf").or_else(|| flat.get("oneOf")) {
-            if !flat.contains_key("properties") || !quirks::only_requirements(variants) {
-                return self.convert_union(at, flat, origins, variants, naming);
-            }
-            // Variants that only say which properties are required (Stream's webhook needs
-            // `notification_url` or `notificationUrl`) constrain the object, not its shape: it
-            // is the object, with none of those properties required.
-            let mut object = flat.clone();
-            object.remove("anyOf");
-            object.remove("oneOf");
+        if let Some(object) = quirks::object_under_requirements(flat) {
             return self.convert_struct(at, &object, origins, naming);
+        }
+        if let Some(variants) = flat.get("anyOf").or_else(|| flat.get("oneOf")) {
+            return self.convert_union(at, flat, origins, variants, naming);
         }
         let type_ = flat.get("type").and_then(Value::as_str);
         let is_object = type_ == Some("object") || flat.contains_key("properties");

@@ -3,8 +3,22 @@
 
 use serde_json::{Map, Value, json};
 
+/// An object whose `anyOf` (or `oneOf`) variants only say which of its properties are
+/// required (Stream's webhook needs `notification_url` or `notificationUrl`): the variants
+/// constrain the object, not its shape, so it is the object, with none of those required.
+pub(super) fn object_under_requirements(flat: &Map<String, Value>) -> Option<Map<String, Value>> {
+    let variants = flat.get("anyOf").or_else(|| flat.get("oneOf"))?;
+    if !flat.contains_key("properties") || !only_requirements(variants) {
+        return None;
+    }
+    let mut object = flat.clone();
+    object.remove("anyOf");
+    object.remove("oneOf");
+    Some(object)
+}
+
 /// Whether every variant of a union only lists required properties.
-pub(super) fn only_requirements(variants: &Value) -> bool {
+fn only_requirements(variants: &Value) -> bool {
     let prose = ["required", "description", "title"];
     variants.as_array().is_some_and(|list| {
         !list.is_empty()
@@ -45,12 +59,8 @@ const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "ob
 /// A `type` OpenAPI does not know (Workers KV's "any value" is `type: unknown`) says nothing
 /// of the value: it is read as any JSON value, as a schema without `type` is.
 pub(super) fn drop_unknown_type(schema: &mut Map<String, Value>) {
-    let known = |type_: &str| TYPES.contains(&type_);
-    if schema
-        .get("type")
-        .and_then(Value::as_str)
-        .is_some_and(|type_| !known(type_))
-    {
+    let type_ = schema.get("type").and_then(Value::as_str);
+    if type_.is_some_and(|type_| !TYPES.contains(&type_)) {
         schema.remove("type");
     }
 }
@@ -81,7 +91,8 @@ pub(super) fn widen_enum_of_other_types(schema: &mut Map<String, Value>) {
     }
 }
 
-/// `enum: [.., null]` is how upstream says "nullable"; progenitor turns a `null` value into `()`.
+/// `enum: [.., null]` is how upstream says "nullable" (AI Search's models, among many);
+/// progenitor would turn a `null` value into `()`.
 pub(super) fn strip_null_from_enum(schema: &mut Map<String, Value>) {
     let Some(Value::Array(values)) = schema.get_mut("enum") else {
         return;
@@ -137,6 +148,16 @@ mod tests {
 
     #[test]
     fn requirements_alone_are_not_a_union_of_shapes() {
+        let flat = object(json!({
+            "properties": {"a": {}, "b": {}},
+            "anyOf": [{"required": ["a"]}, {"required": ["b"]}],
+        }));
+        assert_eq!(
+            object_under_requirements(&flat).map(Value::Object),
+            Some(json!({"properties": {"a": {}, "b": {}}}))
+        );
+        let no_properties = object(json!({"anyOf": [{"required": ["a"]}]}));
+        assert_eq!(object_under_requirements(&no_properties), None);
         assert!(only_requirements(
             &json!([{"required": ["a"]}, {"required": ["b"]}])
         ));
