@@ -27,7 +27,7 @@ struct Cli {
 enum Command {
     /// Trim Cloudflare's full OpenAPI description to our operations (writes spec/openapi.json).
     Trim(TrimArgs),
-    /// Generate the client's modules (generated/src/codegen/) from spec/openapi.json.
+    /// Generate the client's modules (generated/src/) from spec/openapi.json.
     Generate(GenerateArgs),
     /// Report what changed between two trimmed specs, and whether it breaks callers.
     Changes(ChangesArgs),

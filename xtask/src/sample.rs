@@ -429,8 +429,8 @@ fn pipeline(
     Ok(spec)
 }
 
-/// A workspace of the generated crate alone, with the sampled operations added to its overlay
-/// and its code generated from `spec`.
+/// A workspace of the generated crate and the runtime it runs on, with the sampled operations
+/// added to its overlay and its code generated from `spec`.
 fn write_workspace(
     root: &Path,
     dir: &Path,
@@ -441,7 +441,9 @@ fn write_workspace(
         std::fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))?;
     }
     std::fs::create_dir_all(dir.join("spec"))?;
-    copy_dir(&root.join("generated"), &dir.join("generated"))?;
+    for crate_dir in SAMPLE_MEMBERS {
+        copy_dir(&root.join(crate_dir), &dir.join(crate_dir))?;
+    }
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).context("copying Cargo.lock")?;
     let manifest = std::fs::read_to_string(root.join("Cargo.toml"))?;
     let mut manifest: toml::Table = toml::from_str(&manifest).context("parsing Cargo.toml")?;
@@ -451,7 +453,7 @@ fn write_workspace(
         .context("Cargo.toml has no [workspace]")?;
     workspace.insert(
         "members".into(),
-        toml::Value::Array(vec!["generated".into()]),
+        toml::Value::Array(SAMPLE_MEMBERS.iter().map(|&m| m.into()).collect()),
     );
     manifest.remove("profile");
     std::fs::write(dir.join("Cargo.toml"), toml::to_string(&manifest)?)?;
@@ -494,6 +496,9 @@ fn overlay_text(file: &Path, extra: &[&overlay::Operation]) -> Result<String> {
     }
     Ok(toml::to_string(&table)?)
 }
+
+/// The crates a sample workspace holds: the generated one and the runtime it depends on.
+const SAMPLE_MEMBERS: [&str; 2] = ["generated", "runtime"];
 
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     std::fs::create_dir_all(to)?;
@@ -567,7 +572,7 @@ fn cargo_check(workspace: &Path, target_dir: &Path) -> Result<Vec<CheckError>> {
     Ok(errors)
 }
 
-/// The area whose generated file `file` is: `…/codegen/<kind>/<area>.rs`, or in `mock.rs` the
+/// The area whose generated file `file` is: `…/<kind>/<area>.rs`, or in `mock.rs` the
 /// Pascal-case id of the operation whose helpers the line belongs to.
 fn area_of(file: &str, span: Option<&Value>, workspace: &Path) -> Option<String> {
     let path = Path::new(file);

@@ -84,7 +84,7 @@ fn doc_of<'a>(fields: &'a [(String, String, Option<String>)], s: &str, f: &str) 
 
 #[test]
 fn every_model_field_has_a_doc_line() {
-    let fields = fields("generated/src/codegen/types");
+    let fields = fields("generated/src/types");
     assert_eq!(undocumented(&fields), Vec::<String>::new());
     assert_eq!(
         doc_of(&fields, "AiSearchTokenCreate", "cf_api_key"),
@@ -110,7 +110,7 @@ fn every_model_field_has_a_doc_line() {
 
 #[test]
 fn every_query_parameter_has_a_doc_line() {
-    let fields = fields("generated/src/codegen/methods");
+    let fields = fields("generated/src/methods");
     assert_eq!(undocumented(&fields), Vec::<String>::new());
     assert_eq!(
         doc_of(&fields, "UserTokensListQuery", "per_page"),

@@ -9,7 +9,7 @@ fn generated_client_matches_the_spec() {
         .unwrap_or_else(|e| panic!("the generator failed: {e:#}"));
     assert!(
         report.is_clean(),
-        "generated/src/codegen is out of date with spec/openapi.json; run `{}` and commit.\n{}",
+        "generated/src is out of date with spec/openapi.json; run `{}` and commit.\n{}",
         xtask::generate::COMMAND,
         String::from_utf8_lossy(&diff)
     );

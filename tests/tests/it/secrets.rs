@@ -30,7 +30,7 @@ fn sensitive_properties() -> Vec<(String, String)> {
 
 /// The Rust type of `model.field` in the generated source.
 fn generated_field_type(model: &str, field: &str) -> Option<String> {
-    let dir = repo().join("generated/src/codegen/types");
+    let dir = repo().join("generated/src/types");
     for entry in std::fs::read_dir(dir).unwrap() {
         let file =
             syn::parse_file(&std::fs::read_to_string(entry.unwrap().path()).unwrap()).unwrap();
@@ -61,7 +61,7 @@ fn every_sensitive_field_of_the_spec_is_a_secret() {
         let ty = generated_field_type(model, property)
             .unwrap_or_else(|| panic!("{model}.{property} is not generated"));
         assert!(
-            ty.contains("cloudflare_tokens::Secret"),
+            ty.contains("cloudflare_tokens_runtime::Secret"),
             "{model}.{property} is `{ty}`, not a Secret"
         );
     }

@@ -24,7 +24,7 @@ use syn::visit::Visit;
 use cloudflare_tokens_tests::repo::{root as repo_root, spec};
 
 /// Where the generated modules are, relative to the repository root.
-const CODEGEN: &str = "generated/src/codegen";
+const CODEGEN: &str = "generated/src";
 /// Where the snapshots are, relative to the repository root: one `<name>.snap` per model and per
 /// operation, and nothing else.
 const SNAPSHOT_DIR: &str = "tests/snapshots";
@@ -68,7 +68,7 @@ struct SourceFile {
     file: syn::File,
 }
 
-/// Every `.rs` file of `generated/src/codegen/<dir>`, parsed, in name order.
+/// Every `.rs` file of `generated/src/<dir>`, parsed, in name order.
 fn parse_dir(dir: &str) -> Vec<SourceFile> {
     let root = repo_root();
     let full = root.join(CODEGEN).join(dir);

@@ -166,7 +166,8 @@ fn operation(
                     .push(quote! { let scope = crate::runtime::scope::OwnedScope::from(scope); });
                 stream_clones.push(quote! { let scope = scope.clone(); });
                 stream_passes.push(quote! { scope.as_scope() });
-                passes.push(quote! { scope.kind() });
+                // The scope's path segment as the spec's enum of the two (`accounts`, `zones`).
+                passes.push(quote! { <#ty as ::std::convert::From<&str>>::from(scope.segment()) });
             }
             ("path", Some(Role::ScopeId)) => {
                 if op.with_role(Role::ScopeKind).is_none() {

@@ -2,7 +2,7 @@
 //!
 //! progenitor generates the models and its request-level client; `postprocess` reshapes what
 //! falls short; `split` files everything by area; `facade` writes the methods users call; each
-//! module of `output` renders one part of `generated/src/codegen/`. Everything is rendered in
+//! module of `output` renders one part of `generated/src/`. Everything is rendered in
 //! memory and handed to the sink, so an error anywhere leaves `generated/` as it was.
 
 pub mod api;
@@ -32,11 +32,11 @@ use api::Api;
 pub use replace::{not_generated, replacements};
 
 /// Where the generated modules live, relative to the repository root.
-pub const OUTPUT_DIR: &str = "generated/src/codegen";
+pub const OUTPUT_DIR: &str = "generated/src";
 pub const SPEC_PATH: &str = "spec/openapi.json";
 pub const COMMAND: &str = "cargo xtask generate";
 
-/// Generates the client from the spec at `root/spec/openapi.json` into `root/generated/src/codegen`.
+/// Generates the client from the spec at `root/spec/openapi.json` into `root/generated/src`.
 pub fn run(root: &Path, mode: Mode, out: &mut dyn Write) -> Result<Report> {
     let spec_path = root.join(SPEC_PATH);
     let bytes =

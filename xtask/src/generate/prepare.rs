@@ -8,7 +8,7 @@
 //! - Limits (lengths, ranges, patterns, item counts) are dropped: progenitor turns them into
 //!   validating newtypes, which reject what a newer API sends and make every value awkward to
 //!   build. Sets of allowed numbers are documented instead.
-//! - `x-sensitive` strings become `cloudflare_tokens::Secret`.
+//! - `x-sensitive` strings become `cloudflare_tokens_runtime::Secret` (re-exported as `cloudflare_tokens::Secret`).
 //! - Nullable properties are optional, so `null` and absence decode alike.
 //! - `{allOf: [{$ref}]}` uses become plain references.
 //! - An object model without properties becomes an empty struct rather than a map.
@@ -23,8 +23,8 @@ use serde_json::{Map, Value, json};
 use crate::keywords::LIMITS;
 
 /// The path of the secret type, as typify's `x-rust-type` extension spells it.
-pub const SECRET_CRATE: &str = "cloudflare-tokens";
-pub const SECRET_PATH: &str = "cloudflare_tokens::Secret";
+pub const SECRET_CRATE: &str = "cloudflare-tokens-runtime";
+pub const SECRET_PATH: &str = "cloudflare_tokens_runtime::Secret";
 
 /// Returns the spec progenitor should see.
 pub fn for_progenitor(spec: &Value) -> Value {

@@ -9,7 +9,7 @@
 //! | not JSON (a file, a text) | `ByteStream` | `Response<bytes::Bytes>` |
 //!
 //! Each goes through the same call (retries, deadline, body limit, errors): only the last step,
-//! from progenitor's value to ours, differs (`runtime/call.rs`: `finish`, `finish_page`,
+//! from progenitor's value to ours, differs (the runtime's `call/finish.rs`: `finish`, `finish_page`,
 //! `finish_unit`, `finish_bare`, `finish_bytes`).
 
 use anyhow::{Context, Result, bail};

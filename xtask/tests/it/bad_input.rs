@@ -688,7 +688,7 @@ struct GenRoot {
     before: BTreeMap<PathBuf, Vec<u8>>,
 }
 
-const CODEGEN: &str = "generated/src/codegen";
+const CODEGEN: &str = "generated/src";
 
 impl GenRoot {
     fn new(spec: &[u8]) -> Self {
@@ -867,8 +867,8 @@ fn post_processing_that_finds_nothing_to_rewrite_fails_loudly() {
         property["format"], "date-time",
         "the committed spec changed: pick another property"
     );
-    property["x-rust-type"] =
-        json!({"crate": "cloudflare-tokens", "version": "*", "path": "cloudflare_tokens::Secret"});
+    use xtask::generate::prepare::{SECRET_CRATE, SECRET_PATH};
+    property["x-rust-type"] = json!({"crate": SECRET_CRATE, "version": "*", "path": SECRET_PATH});
     let error = GenRoot::from_spec(&spec).fails(Mode::Write);
     assert!(error.contains("date-time properties, but"), "{error}");
     assert!(

@@ -5,5 +5,6 @@ mod alloc_meter;
 mod bad_input;
 mod common;
 mod generality;
+mod layout;
 mod limits;
 mod trim;

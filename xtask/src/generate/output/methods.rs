@@ -1,4 +1,4 @@
-//! `codegen/methods/`: the methods of [`Client`](cloudflare_tokens::Client), one per operation,
+//! `methods/`: the methods of [`Client`](cloudflare_tokens::Client), one per operation,
 //! with their query parameter structs, one file per area.
 
 use anyhow::Result;

@@ -1,4 +1,4 @@
-//! `codegen/mock.rs`: progenitor's typed httpmock helpers, one per operation (feature `mock`).
+//! `mock.rs`: progenitor's typed httpmock helpers, one per operation (feature `mock`).
 //!
 //! Two of progenitor's helper shapes do not compile and are rewritten here. Each rewrite knows
 //! the exact shape it replaces; a helper that needs it but has another shape (progenitor changed)

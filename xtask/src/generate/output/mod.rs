@@ -1,5 +1,5 @@
-//! One module per part of `generated/src/codegen/`, each with an `emit` that renders its files:
-//! `root` (`mod.rs`), `types` (the models), `progenitor` (progenitor's request-level client),
+//! One module per part of `generated/src/`, each with an `emit` that renders its files:
+//! `root` (`lib.rs`, `client.rs`, `operations.rs`), `types` (the models), `progenitor` (progenitor's request-level client),
 //! `methods` (the methods of `Client`) and `mock` (the httpmock helpers).
 
 pub mod methods;

@@ -1,4 +1,4 @@
-//! `codegen/progenitor/`: progenitor's request-level client (it builds each request and decodes
+//! `progenitor/`: progenitor's request-level client (it builds each request and decodes
 //! each response), its operations filed by area. `crate::runtime::call` drives it.
 
 use anyhow::Result;
@@ -13,7 +13,7 @@ pub fn emit(input: &Input<'_>, files: &mut Files) -> Result<()> {
     let common = &input.parts.progenitor_common;
     files.emit(
         "progenitor/mod.rs",
-        "progenitor's request-level client: builds each request and decodes each response.\n[`crate::Client`] drives it (see `runtime/call.rs`).",
+        "progenitor's request-level client: builds each request and decodes each response.\n[`crate::Client`] drives it, through the runtime's `call` module and the `exec` hook in `client.rs`.",
         quote! {
             #![allow(dead_code, unused_imports, clippy::all)]
             use super::types;

@@ -1,4 +1,4 @@
-//! `codegen/types/`: the models, one file per area.
+//! `types/`: the models, one file per area.
 
 use anyhow::Result;
 use quote::quote;
