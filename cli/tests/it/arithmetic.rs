@@ -6,7 +6,10 @@ use std::time::Duration;
 use cloudflare_tokens::{Client, Credentials, ErrorKind, Secret, flows};
 use fake_cloudflare::AccessScope;
 
-use crate::common::*;
+use crate::CF_TOKENS;
+use test_support::cli::{cf, env_for};
+use test_support::fake::fake;
+use test_support::{ACCOUNT, str_field};
 
 #[tokio::test]
 async fn a_grace_period_too_long_for_a_date_is_a_usage_error_naming_the_option() {
@@ -29,11 +32,12 @@ async fn a_grace_period_too_long_for_a_date_is_a_usage_error_naming_the_option()
             "{grace}: the option is named:\n{run}"
         );
         // And the real binary: an exit code, not a panic's 101.
-        let run = run_binary(
-            &env_for(&server),
-            &["access", "tokens", "rotate", id, "--grace", grace],
-        )
-        .await;
+        let run = CF_TOKENS
+            .run(
+                &env_for(&server),
+                &["access", "tokens", "rotate", id, "--grace", grace],
+            )
+            .await;
         run.expect(2);
     }
     assert!(server.requests().is_empty(), "{:?}", server.requests());

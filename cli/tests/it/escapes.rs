@@ -3,7 +3,10 @@
 
 use fake_cloudflare::{AccessScope, Fault};
 
-use crate::common::*;
+use crate::CF_TOKENS;
+use test_support::cli::{cf, env_for};
+use test_support::fake::fake;
+use test_support::{ACCOUNT, str_field};
 
 /// A name that would retitle the window, clear the screen, ring the bell and overwrite the line.
 const EVIL: &str = "evil\u{1b}]0;pwned\u{7}\u{1b}[2J\rname\u{9b}31m\u{202e}";
@@ -67,7 +70,9 @@ async fn error_messages_quoting_the_server_are_escaped() {
 
     // Through the real binary's stderr as well.
     server.inject(Fault::fail("user_tokens_verify", 400, 1001, EVIL));
-    let run = run_binary(&env_for(&server), &["user", "tokens", "verify"]).await;
+    let run = CF_TOKENS
+        .run(&env_for(&server), &["user", "tokens", "verify"])
+        .await;
     run.expect(1);
     assert_inert(&run.stderr, "the binary's error");
     assert!(run.stderr.contains(SHOWN), "{run}");

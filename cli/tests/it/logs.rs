@@ -6,8 +6,11 @@ use std::sync::{Arc, Mutex};
 
 use fake_cloudflare::{AccessScope, FakeCloudflare};
 
-use crate::common::*;
+use crate::CF_TOKENS;
 use crate::setup_converges::SETUP;
+use test_support::cli::{Run, env_for};
+use test_support::fake::fake;
+use test_support::{ACCOUNT, str_field};
 
 /// Runs `cf-tokens ARGS` in-process, its logs captured: (the run, the logs).
 async fn logged(
@@ -101,7 +104,9 @@ async fn the_binary_logs_each_request_on_stderr_with_rust_log() {
     let server = fake().await;
     let mut env = env_for(&server);
     env.push(("RUST_LOG", "trace".to_string()));
-    let run = run_binary(&env, &["user", "tokens", "verify", "--json"]).await;
+    let run = CF_TOKENS
+        .run(&env, &["user", "tokens", "verify", "--json"])
+        .await;
     run.expect(0);
     assert!(run.stderr.contains("user_tokens_verify"), "{run}");
     // stdout stays the result alone.
@@ -523,7 +528,7 @@ async fn run(
     } else {
         env.push(("RUST_LOG", "trace".to_string()));
     }
-    let run = run_binary(&env, &argv).await;
+    let run = CF_TOKENS.run(&env, &argv).await;
     (env, strings(&argv), run)
 }
 

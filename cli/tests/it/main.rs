@@ -4,7 +4,6 @@
 
 mod arithmetic;
 mod binary;
-mod common;
 mod escapes;
 mod journey;
 mod logs;
@@ -12,3 +11,9 @@ mod progress_bar;
 mod secrets_once;
 mod setup_converges;
 mod setup_repairs;
+
+use test_support::cli::Binary;
+
+/// The `cf-tokens` executable Cargo built for these tests (only a package's own tests are told
+/// where its binaries are).
+const CF_TOKENS: Binary = Binary(env!("CARGO_BIN_EXE_cf-tokens"));

@@ -3,7 +3,9 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::common::*;
+use test_support::ACCOUNT;
+use test_support::cli::env_for;
+use test_support::fake::fake;
 
 /// A terminal that records what is drawn on it, line by line, and every clear.
 #[derive(Clone, Debug, Default)]

@@ -7,8 +7,10 @@ use std::path::Path;
 
 use fake_cloudflare::{AccessScope, Fault};
 
-use crate::common::*;
 use crate::setup_converges::{NAME, SETUP};
+use test_support::cli::cf;
+use test_support::fake::fake;
+use test_support::{ACCOUNT, str_field};
 
 /// The file's text and its permission bits.
 fn read_private(path: &Path) -> (String, u32) {

@@ -15,7 +15,10 @@ use fake_cloudflare::{FakeCloudflare, Fault, FaultAction, RecordedRequest};
 use futures::StreamExt;
 use serde_json::Value;
 
-use crate::common::*;
+use crate::CF_TOKENS;
+use test_support::cli::{Run, cf, env_for};
+use test_support::fake::fake;
+use test_support::{ACCOUNT, str_field};
 
 pub const NAME: &str = "ai-search-docs";
 pub const SETUP: &[&str] = &[
@@ -295,7 +298,7 @@ async fn a_sigkill_at_any_request_then_one_clean_rerun_converges() {
                 server.inject(fault);
             }
             let env = env_for(&server);
-            let mut child = binary(&env, scenario.args()).spawn().unwrap();
+            let mut child = CF_TOKENS.command(&env, scenario.args()).spawn().unwrap();
             tokio::select! {
                 () = server.wait_for_held(1) => {}
                 status = child.wait() => panic!("{context}: the run ended ({status:?}) first"),
@@ -310,7 +313,7 @@ async fn a_sigkill_at_any_request_then_one_clean_rerun_converges() {
 
             server.clear_faults();
             server.release_held();
-            let rerun = run_binary(&env, scenario.args()).await;
+            let rerun = CF_TOKENS.run(&env, scenario.args()).await;
             assert_eq!(rerun.code, 0, "{context}: the re-run failed:\n{rerun}");
             assert_converged(&server, &context);
             if op == "user_tokens_create" || op == "account_tokens_create" {

@@ -3,8 +3,10 @@
 
 use fake_cloudflare::Fault;
 
-use crate::common::*;
 use crate::setup_converges::{NAME, SETUP, assert_converged, mint_like_the_setup};
+use test_support::cli::{cf, run_with};
+use test_support::fake::fake;
+use test_support::{ACCOUNT, str_field};
 
 /// The operation ids of the requests the fake received, in order.
 fn operations(server: &fake_cloudflare::FakeCloudflare) -> Vec<String> {

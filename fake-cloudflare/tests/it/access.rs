@@ -1,8 +1,8 @@
 //! Access service tokens, for accounts and zones.
 
-use crate::common::*;
 use fake_cloudflare::AccessScope;
 use serde_json::json;
+use test_support::fake::http::*;
 
 #[tokio::test]
 async fn crud_for_accounts_and_zones() {

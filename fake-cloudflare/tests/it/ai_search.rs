@@ -1,7 +1,7 @@
 //! AI Search tokens and instances.
 
-use crate::common::*;
 use serde_json::json;
+use test_support::fake::http::*;
 
 fn tokens() -> String {
     format!("/accounts/{ACCOUNT}/ai-search/tokens")

@@ -1,9 +1,9 @@
 //! Credentials: the bootstrap token, user token values, email and key, and their absence.
 
-use crate::common::*;
 use fake_cloudflare::{BOOTSTRAP_TOKEN_ID, FakeCloudflare};
 use reqwest::Method;
 use serde_json::json;
+use test_support::fake::http::*;
 
 #[tokio::test]
 async fn bootstrap_bearer_token_is_accepted_and_verifies() {

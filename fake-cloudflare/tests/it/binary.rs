@@ -1,17 +1,9 @@
 //! The `fake-cloudflare` binary: flags, the printed credentials, and serving until killed.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
-/// Kills the server when the test ends, passing or failing.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use test_support::process::KillOnDrop;
 
 #[tokio::test]
 async fn binary_prints_its_url_and_applies_flag_faults() {
@@ -27,7 +19,7 @@ async fn binary_prints_its_url_and_applies_flag_faults() {
         .stdout(Stdio::piped())
         .spawn()
         .expect("binary starts");
-    let mut child = Running(child);
+    let mut child = KillOnDrop(child);
     let stdout = child.0.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
     let mut printed = std::collections::BTreeMap::new();

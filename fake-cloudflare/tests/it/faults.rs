@@ -2,10 +2,10 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::*;
 use fake_cloudflare::{Fault, FaultAction, Times};
 use reqwest::Method;
 use serde_json::json;
+use test_support::fake::http::*;
 
 fn create_body() -> serde_json::Value {
     json!({ "name": "faulty", "policies": policy() })

@@ -1,8 +1,8 @@
 //! What the documented journey needs beyond the first setup: account-owned tokens, R2 buckets,
 //! namespaces and their instances, simulated indexing and search.
 
-use crate::common::*;
 use serde_json::{Value, json};
+use test_support::fake::http::*;
 
 fn account(path: &str) -> String {
     format!("/accounts/{ACCOUNT}{path}")

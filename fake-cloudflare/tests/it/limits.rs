@@ -3,13 +3,14 @@
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use fake_cloudflare::{FakeCloudflare, Fault, Limits};
 use serde_json::json;
 
-use crate::common::*;
+use test_support::fake::http::*;
+use test_support::process::KillOnDrop;
 
 /// How long a raw read waits before the test fails: the server kept a connection open that it
 /// should have closed long before (the timeouts under test are a fraction of a second).
@@ -402,16 +403,6 @@ async fn an_answer_the_fake_delays_is_not_idleness() {
 // ---------------------------------------------------------------------------------------------
 // The binary's flags
 
-/// Kills the server when the test ends, passing or failing.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[tokio::test]
 async fn the_binary_takes_the_limits_as_flags() {
     let child = Command::new(env!("CARGO_BIN_EXE_fake-cloudflare"))
@@ -421,7 +412,7 @@ async fn the_binary_takes_the_limits_as_flags() {
         .stdout(Stdio::piped())
         .spawn()
         .expect("binary starts");
-    let mut child = Running(child);
+    let mut child = KillOnDrop(child);
     // Kept open to the end: the binary goes on printing.
     let mut stdout = std::io::BufReader::new(child.0.stdout.take().unwrap());
     let mut line = String::new();

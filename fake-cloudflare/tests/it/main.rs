@@ -5,7 +5,6 @@ mod access;
 mod ai_search;
 mod auth;
 mod binary;
-mod common;
 mod faults;
 mod journey;
 mod limits;

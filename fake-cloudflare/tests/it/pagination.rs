@@ -1,8 +1,8 @@
 //! `page`, `per_page` and `result_info` on every paged list.
 
-use crate::common::*;
 use fake_cloudflare::AccessScope;
 use serde_json::{Value, json};
+use test_support::fake::http::*;
 
 fn names(answer: &Answer) -> Vec<String> {
     answer

@@ -1,9 +1,9 @@
 //! What an API token created in the fake may call: the operations whose permission groups (the
 //! spec's `x-api-token-group`) one of its `allow` policies grants, and those that name none.
 
-use crate::common::*;
 use reqwest::Method;
 use serde_json::{Value, json};
+use test_support::fake::http::*;
 
 /// Cloudflare's answer to a valid token that lacks the permission.
 fn forbidden() -> Value {

@@ -1,8 +1,8 @@
 //! The request log, the admin API's state and reset, through the Rust API and over HTTP.
 
-use crate::common::*;
 use fake_cloudflare::{AuthUsed, RecordedRequest};
 use serde_json::{Value, json};
+use test_support::fake::http::*;
 
 #[tokio::test]
 async fn records_each_request_once_with_operation_status_and_auth() {

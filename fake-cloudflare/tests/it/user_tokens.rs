@@ -1,7 +1,7 @@
 //! User API tokens and permission groups.
 
-use crate::common::*;
 use serde_json::json;
+use test_support::fake::http::*;
 
 fn is_hex32(s: &str) -> bool {
     s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit())

@@ -2,8 +2,10 @@
 //! other operations on accounts and zones, and where client secrets appear.
 
 use chrono::{DateTime, Duration, Utc};
-use cloudflare_tokens_tests::cli::{ACCOUNT, ZONE, cf, fake, str_field};
 use fake_cloudflare::AccessScope;
+use test_support::cli::cf;
+use test_support::fake::fake;
+use test_support::{ACCOUNT, ZONE, str_field};
 
 fn time(value: &serde_json::Value) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(value.as_str().expect("a time"))

@@ -5,10 +5,12 @@
 use std::collections::BTreeMap;
 
 use cloudflare_tokens::{Client, Credentials, Secret, types};
-use cloudflare_tokens_tests::adversary::{self, Server};
-use cloudflare_tokens_tests::cli::{ACCOUNT, Run, cf, env_for, fake, run_with, str_field};
 use fake_cloudflare::{AI_SEARCH_INDEX_ENGINE, BOOTSTRAP_TOKEN_ID, FakeCloudflare};
 use serde_json::{Value, json};
+use test_support::adversary::{self, Server};
+use test_support::cli::{Run, cf, env_for, run_with};
+use test_support::fake::fake;
+use test_support::{ACCOUNT, str_field};
 
 /// Another account, whose tokens the test account's commands must not see.
 const OTHER_ACCOUNT: &str = "99999999999999999999999999999999";

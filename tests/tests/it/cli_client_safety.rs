@@ -2,8 +2,10 @@
 //! path are usage errors naming the argument (exit 2, nothing sent), and `--timeout` bounds each
 //! call (a bad value is a usage error naming the option).
 
-use cloudflare_tokens_tests::adversary::{Reply, Server};
-use cloudflare_tokens_tests::cli::{ACCOUNT, Run, cf, env_for, fake, run_with};
+use test_support::ACCOUNT;
+use test_support::adversary::{Reply, Server};
+use test_support::cli::{Run, cf, env_for, run_with};
+use test_support::fake::fake;
 
 /// Checks a run refused before sending anything, naming `argument`.
 #[track_caller]

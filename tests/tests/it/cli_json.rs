@@ -1,9 +1,11 @@
 //! Every command's `--json` output parses, with the shape of the decoded model(s); lists hold
 //! every item and cost as few requests as the API's largest page size allows.
 
-use cloudflare_tokens_tests::cli::{ACCOUNT, ZONE, cf, fake, str_field};
 use fake_cloudflare::{AccessScope, BOOTSTRAP_TOKEN_ID, FakeCloudflare};
 use serde_json::Value;
+use test_support::cli::cf;
+use test_support::fake::fake;
+use test_support::{ACCOUNT, ZONE, str_field};
 
 /// Runs a command with `--json`, expects success, and returns what it printed.
 async fn json(server: &FakeCloudflare, args: &[&str]) -> Value {

@@ -1,8 +1,10 @@
 //! `cf-tokens ai-search setup` end to end against the fake: the full setup, reruns, rollback,
 //! a lost create, dry runs, and where the minted secret may and may not appear.
 
-use cloudflare_tokens_tests::cli::{ACCOUNT, cf, fake, str_field, writes};
 use fake_cloudflare::{AI_SEARCH_INDEX_ENGINE, Fault};
+use test_support::cli::cf;
+use test_support::fake::{fake, writes};
+use test_support::{ACCOUNT, str_field};
 
 const SETUP: &[&str] = &[
     "ai-search",

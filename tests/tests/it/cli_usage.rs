@@ -1,7 +1,9 @@
 //! Usage errors exit 2 before any request is sent; `--help` and `--version` exit 0.
 
-use cloudflare_tokens_tests::cli::{ACCOUNT, Run, env_for, fake, run_with};
 use fake_cloudflare::FakeCloudflare;
+use test_support::ACCOUNT;
+use test_support::cli::{Run, env_for, run_with};
+use test_support::fake::fake;
 
 /// The fake's environment without an account.
 fn no_account(server: &FakeCloudflare) -> Vec<(&'static str, String)> {

@@ -1,8 +1,10 @@
 //! `cf-tokens user …` end to end against the fake, above all the refusal to delete an API token
 //! that AI Search still uses.
 
-use cloudflare_tokens_tests::adversary::{self, Server};
-use cloudflare_tokens_tests::cli::{ACCOUNT, cf, env_for, fake, run_with, str_field};
+use test_support::adversary::{self, Server};
+use test_support::cli::{cf, env_for, run_with};
+use test_support::fake::fake;
+use test_support::{ACCOUNT, str_field};
 
 #[tokio::test]
 async fn deleting_a_token_ai_search_uses_needs_force() {

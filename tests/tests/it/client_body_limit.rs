@@ -8,9 +8,9 @@ use cloudflare_tokens::{
     Client, Credentials, DEFAULT_MAX_RESPONSE_BODY, Error, ErrorKind, RetryPolicy, Scope, Secret,
     types,
 };
-use cloudflare_tokens_tests::adversary::{self, Reply, Server};
 use cloudflare_tokens_tests::ops::ACCOUNT_ID;
 use serde_json::json;
+use test_support::adversary::{self, Reply, Server};
 
 const LIMIT: u64 = 64 * 1024;
 

@@ -7,8 +7,8 @@ use std::time::Duration;
 use cloudflare_tokens::{
     Client, Credentials, DEFAULT_DEADLINE, Error, ErrorKind, RetryPolicy, Secret, types,
 };
-use cloudflare_tokens_tests::adversary::{self, Reply, Server};
 use serde_json::json;
+use test_support::adversary::{self, Reply, Server};
 
 /// Retries that would go on far longer than any deadline here.
 fn many_retries() -> RetryPolicy {

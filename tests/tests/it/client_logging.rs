@@ -5,9 +5,9 @@
 use std::time::Duration;
 
 use cloudflare_tokens::{Client, Credentials, RetryPolicy, Secret, UserTokensListQuery, types};
-use cloudflare_tokens_tests::adversary::{self, Reply, Server};
 use cloudflare_tokens_tests::ops::{ACCOUNT_ID, API_TOKEN, EMAIL, GLOBAL_API_KEY};
 use serde_json::json;
+use test_support::adversary::{self, Reply, Server};
 
 use crate::log_capture;
 

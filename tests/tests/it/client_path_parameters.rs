@@ -11,9 +11,9 @@ use cloudflare_tokens::{
     AccessServiceTokensListQuery, AiSearchInstancesListQuery, AiSearchTokensListQuery, Client,
     Credentials, Error, ErrorKind, RetryPolicy, Scope, Secret, types,
 };
-use cloudflare_tokens_tests::adversary::{self, BASE_PATH, Server};
 use futures::StreamExt;
 use serde_json::{Value, json};
+use test_support::adversary::{self, BASE_PATH, Server};
 
 /// The values that must never reach a path.
 const BAD: &[&str] = &[

@@ -6,8 +6,8 @@
 use std::error::Error as _;
 
 use cloudflare_tokens::{Client, Credentials, Error, RetryPolicy, Secret, types};
-use cloudflare_tokens_tests::adversary::{self, Reply, Server};
 use cloudflare_tokens_tests::ops::{ACCOUNT_ID, API_TOKEN, EMAIL, GLOBAL_API_KEY};
+use test_support::adversary::{self, Reply, Server};
 
 /// The secret the request body carries; the quote and `<` make its escaped forms differ.
 const SENT_SECRET: &str = r#"sent"Secret<7Hq2Nw9Kd4Lp0Zr"#;

@@ -4,9 +4,9 @@
 use std::time::Duration;
 
 use cloudflare_tokens::{Client, Credentials, Error, ErrorKind, RetryPolicy, Secret, types};
-use cloudflare_tokens_tests::adversary::{self, Reply, Server};
 use cloudflare_tokens_tests::ops::{ACCOUNT_ID, API_TOKEN, Auth, EMAIL, GLOBAL_API_KEY};
 use serde_json::json;
+use test_support::adversary::{self, Reply, Server};
 
 /// The secret the registration body carries (a freshly minted token's value).
 const MINTED_VALUE: &str = "minted-token-value-Zq8Lw2Rt6Yp0Xn4Vb7Mc";

@@ -4,8 +4,8 @@
 use std::error::Error as _;
 
 use cloudflare_tokens::{Client, Credentials, ErrorKind, Secret};
-use cloudflare_tokens_tests::adversary::{Server, json};
 use serde_json::json;
+use test_support::adversary::{Server, json};
 
 /// The `Display` of each error in `error`'s `source()` chain, outermost first.
 fn causes(error: &cloudflare_tokens::Error) -> Vec<String> {

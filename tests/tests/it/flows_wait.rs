@@ -8,8 +8,8 @@ use cloudflare_tokens::flows::{
     Backoff, IndexingProgress, InstanceRef, Runs, WaitOutcome, wait_for_indexing,
 };
 use cloudflare_tokens::{Client, Credentials, Secret};
-use cloudflare_tokens_tests::adversary::{self, Recorded, Script, Server};
 use serde_json::{Value, json};
+use test_support::adversary::{self, Recorded, Script, Server};
 
 const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 

@@ -1,5 +1,6 @@
-//! A server on loopback that misbehaves on purpose, for the client's hardening tests: it
-//! redirects, stalls, never answers, sends bodies that never end or lie about their length.
+//! A server on loopback that misbehaves on purpose, for the hardening tests of the client and of
+//! the command line: it redirects, stalls, never answers, sends bodies that never end or lie
+//! about their length.
 //!
 //! It speaks just enough HTTP/1.1 by hand (so that it can break the protocol where a test needs
 //! it): it reads one request per connection (head and `Content-Length` body), records it, and

@@ -1,5 +1,6 @@
-//! What the tests share: a fake Cloudflare per test, `cf-tokens` run in-process or as the real
-//! binary against it, and the fake's state read back.
+//! `cf-tokens` run as the tests need it: in-process (fast, for the tests that need many runs)
+//! or as the real binary (exit codes, signals, stderr), both with an environment of the test's
+//! choosing, never the test's own.
 
 use std::process::Stdio;
 
@@ -7,14 +8,13 @@ use fake_cloudflare::FakeCloudflare;
 use serde_json::Value;
 use tokio::process::Command;
 
-/// The account the tests work in.
-pub const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
-
-pub const BINARY: &str = env!("CARGO_BIN_EXE_cf-tokens");
+use crate::ACCOUNT;
 
 /// What a run of the CLI left behind.
 #[derive(Debug)]
 pub struct Run {
+    /// The exit code; -1 when the binary was ended by a signal. (`i32`, a shell's view, so that
+    /// in-process and binary runs compare alike.)
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
@@ -60,16 +60,6 @@ impl std::fmt::Display for Run {
     }
 }
 
-/// A fake Cloudflare on a free port, with its default credentials.
-pub async fn fake() -> FakeCloudflare {
-    let server = FakeCloudflare::start().await.expect("the fake starts");
-    // The buckets the tests' setups index: the setup checks that its bucket exists.
-    for bucket in ["docs-bucket", "more-docs", "b"] {
-        server.create_r2_bucket(ACCOUNT, bucket);
-    }
-    server
-}
-
 /// The environment a user of the fake would have: its bootstrap token, its base URL and the
 /// test account.
 pub fn env_for(server: &FakeCloudflare) -> Vec<(&'static str, String)> {
@@ -80,7 +70,7 @@ pub fn env_for(server: &FakeCloudflare) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// Runs `cf-tokens ARGS` in-process against `server`.
+/// Runs `cf-tokens ARGS` in-process against `server`, with [`env_for`].
 pub async fn cf(server: &FakeCloudflare, args: &[&str]) -> Run {
     run_with(&env_for(server), args).await
 }
@@ -98,35 +88,39 @@ pub async fn run_with(env: &[(&str, String)], args: &[&str]) -> Run {
     }
 }
 
-/// The real binary with only these variables, so the test's own environment cannot leak in,
-/// its streams piped.
-pub fn binary(env: &[(&str, String)], args: &[&str]) -> Command {
-    let mut command = Command::new(BINARY);
-    command
-        .env_clear()
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    command
-}
+/// The real `cf-tokens` executable. Only the CLI's own tests know where Cargo built it
+/// (`env!("CARGO_BIN_EXE_cf-tokens")` is set for them alone), so they name it:
+/// `Binary(env!("CARGO_BIN_EXE_cf-tokens"))`.
+#[derive(Clone, Copy, Debug)]
+pub struct Binary(pub &'static str);
 
-/// Runs the real binary to its end.
-pub async fn run_binary(env: &[(&str, String)], args: &[&str]) -> Run {
-    let output = binary(env, args).output().await.expect("the binary runs");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+impl Binary {
+    /// The binary with only these variables, so the test's own environment cannot leak in, no
+    /// stdin, its streams piped, killed if the test drops it.
+    pub fn command(self, env: &[(&str, String)], args: &[&str]) -> Command {
+        let mut command = Command::new(self.0);
+        command
+            .env_clear()
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        command
     }
-}
 
-/// A string field of a JSON object, or a panic naming it.
-#[track_caller]
-pub fn str_field<'a>(value: &'a Value, field: &str) -> &'a str {
-    value[field]
-        .as_str()
-        .unwrap_or_else(|| panic!("no string `{field}` in {value}"))
+    /// Runs the binary to its end.
+    pub async fn run(self, env: &[(&str, String)], args: &[&str]) -> Run {
+        let output = self
+            .command(env, args)
+            .output()
+            .await
+            .expect("the binary runs");
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
 }

@@ -1,13 +1,17 @@
-//! What the integration tests share: a started fake and a plain reqwest client for it.
+//! The fake spoken to over plain HTTP (`reqwest`), for the fake's own tests: they check the API
+//! it serves, so they must not go through the client, which would hide what is on the wire.
 
 use fake_cloudflare::FakeCloudflare;
 use reqwest::Method;
 use serde_json::{Value, json};
 
+pub use crate::ACCOUNT;
+
+/// The bootstrap token of [`Api::start`]'s fake.
 pub const TOKEN: &str = "test-bootstrap";
+/// The email and Global API key of [`Api::start`]'s fake.
 pub const EMAIL: &str = "tester@example.com";
 pub const KEY: &str = "test-key";
-pub const ACCOUNT: &str = "0123456789abcdef0123456789abcdef";
 
 /// A policy that passes the fake's checks.
 pub fn policy() -> Value {
@@ -28,6 +32,7 @@ pub fn policy_granting(ids: &[String]) -> Value {
     }])
 }
 
+/// A fake with known credentials ([`TOKEN`], [`EMAIL`] and [`KEY`]) and an HTTP client for it.
 pub struct Api {
     pub server: FakeCloudflare,
     pub http: reqwest::Client,
