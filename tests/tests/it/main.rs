@@ -1,16 +1,10 @@
 //! The workspace's behaviour tests, one binary with a module per subject: the generated API
-//! (snapshots, models, every operation against a mock server), the client's runtime (decoding,
-//! retries, pagination, secrets; `client_*`: redirects, path parameters, redaction, body limit,
-//! deadline and logging against servers that misbehave on purpose), and `cf-tokens` against
-//! fake-cloudflare. Helpers they share live in the package's library (`tests/src/`).
+//! (snapshots, models, every operation against a mock server) and the client's runtime
+//! (decoding, retries, pagination, secrets; `client_*`: redirects, path parameters, redaction,
+//! body limit, deadline and logging against servers that misbehave on purpose). `cf-tokens`'s
+//! tests are with the CLI, in `cli/tests/it/`. Helpers they share live in the package's library
+//! (`tests/src/`).
 
-mod cli_access;
-mod cli_account;
-mod cli_client_safety;
-mod cli_json;
-mod cli_setup;
-mod cli_usage;
-mod cli_user;
 mod client_body_limit;
 mod client_deadline;
 mod client_logging;

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use fake_cloudflare::{AccessScope, FakeCloudflare};
 
 use crate::CF_TOKENS;
-use crate::setup_converges::SETUP;
+use crate::setup::SETUP;
 use test_support::cli::{Run, env_for};
 use test_support::fake::fake;
 use test_support::{ACCOUNT, str_field};

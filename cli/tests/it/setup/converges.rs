@@ -15,20 +15,11 @@ use fake_cloudflare::{FakeCloudflare, Fault, FaultAction, RecordedRequest};
 use futures::StreamExt;
 use serde_json::Value;
 
+use super::{NAME, SETUP};
 use crate::CF_TOKENS;
 use test_support::cli::{Run, cf, env_for};
 use test_support::fake::fake;
 use test_support::{ACCOUNT, str_field};
-
-pub const NAME: &str = "ai-search-docs";
-pub const SETUP: &[&str] = &[
-    "ai-search",
-    "setup",
-    "--instance",
-    "docs",
-    "--r2-bucket",
-    "docs-bucket",
-];
 
 /// The journey's setup: a bucket to create, a namespace to create, an account-owned token.
 pub const JOURNEY: &[&str] = &[

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use fake_cloudflare::{AccessScope, Fault};
 
-use crate::setup_converges::{NAME, SETUP};
+use crate::setup::{NAME, SETUP};
 use test_support::cli::cf;
 use test_support::fake::fake;
 use test_support::{ACCOUNT, str_field};

@@ -3,7 +3,8 @@
 
 use fake_cloudflare::Fault;
 
-use crate::setup_converges::{NAME, SETUP, assert_converged, mint_like_the_setup};
+use super::converges::{assert_converged, mint_like_the_setup};
+use super::{NAME, SETUP};
 use test_support::cli::{cf, run_with};
 use test_support::fake::fake;
 use test_support::{ACCOUNT, str_field};
