@@ -9,7 +9,7 @@ use cloudflare_tokens_tests::ops::{ACCOUNT_ID, API_TOKEN, EMAIL, GLOBAL_API_KEY}
 use serde_json::json;
 use test_support::adversary::{self, Reply, Server};
 
-use crate::log_capture;
+use super::log_capture;
 
 /// The secret the registration body carries.
 const SENT_SECRET: &str = "sent-secret-Hq2Nw9Kd4Lp0ZrTq";

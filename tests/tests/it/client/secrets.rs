@@ -4,7 +4,7 @@
 use cloudflare_tokens::{Client, Credentials, RetryPolicy, Scope, Secret, types};
 use fake_cloudflare::{FakeCloudflare, Fault};
 
-use crate::log_capture;
+use super::log_capture;
 
 const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 

@@ -1,4 +1,4 @@
-//! Every operation of the spec has behaviour tests in the `operations_*` files: a call of its
+//! Every operation of the spec has behaviour tests in the `operations` modules: a call of its
 //! method, a check of its refusal, and a read of every page for the paged lists. The list of
 //! operations comes from `spec/openapi.json`, so one added to the spec fails here until it gets
 //! them. The test sources are parsed (with `syn`), and calls are looked for in the code: a call
@@ -97,17 +97,16 @@ fn calls_in(source: &str) -> Calls {
     calls
 }
 
-/// The calls in the `operations_*` test files other than this one.
+/// The calls in the `operations` test files other than this one (whose own test quotes calls
+/// in a string).
 fn test_calls() -> Calls {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/operations");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("the tests directory")
+        .expect("the operations tests' directory")
         .map(|entry| entry.expect("a directory entry").path())
         .filter(|path| {
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            name.starts_with("operations_")
-                && name.ends_with(".rs")
-                && name != "operations_coverage.rs"
+            name.ends_with(".rs") && name != "coverage.rs"
         })
         .collect();
     files.sort();
