@@ -10,7 +10,7 @@ use fake_cloudflare::{AccessScope, Fault};
 use crate::setup::{NAME, SETUP};
 use test_support::cli::cf;
 use test_support::fake::fake;
-use test_support::{ACCOUNT, str_field};
+use test_support::{ACCOUNT, ZONE, str_field};
 
 /// The file's text and its permission bits.
 fn read_private(path: &Path) -> (String, u32) {
@@ -38,7 +38,7 @@ async fn a_create_whose_answer_lacks_the_client_secret_fails_and_says_how_to_rec
     assert!(run.stdout.is_empty(), "no `client secret -`: {run}");
 
     // A zone's service tokens cannot be rotated: delete and create again.
-    let zone = "9a7806061c88ada191ed06f989cc3dac";
+    let zone = ZONE;
     server.inject(Fault::omit("access_service_tokens_create", "client_secret"));
     let run = cf(
         &server,

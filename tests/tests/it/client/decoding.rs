@@ -4,7 +4,7 @@
 use cloudflare_tokens::{Client, Credentials, ErrorKind, RetryPolicy, Secret, types};
 use httpmock::prelude::*;
 
-const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
+use test_support::ACCOUNT;
 
 fn client(server: &MockServer) -> Client {
     Client::builder(Credentials::ApiToken(Secret::new("test-token")))

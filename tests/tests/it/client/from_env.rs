@@ -3,6 +3,7 @@
 
 use cloudflare_tokens::{Client, DEFAULT_BASE_URL, ErrorKind};
 use fake_cloudflare::FakeCloudflare;
+use test_support::ACCOUNT;
 
 const VARS: [&str; 4] = [
     "CLOUDFLARE_API_TOKEN",
@@ -66,9 +67,7 @@ fn from_env_reads_credentials_and_base_url() {
     ]);
     let client = Client::from_env().unwrap();
     let page = runtime
-        .block_on(
-            client.ai_search_tokens_list("023e105f4ecef8ad9ca31a8372d0c353", &Default::default()),
-        )
+        .block_on(client.ai_search_tokens_list(ACCOUNT, &Default::default()))
         .unwrap();
     assert!(page.items().is_empty());
     let request = &server.requests_for("ai_search_tokens_list")[0];

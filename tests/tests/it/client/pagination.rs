@@ -6,7 +6,7 @@ use cloudflare_tokens::{
 use fake_cloudflare::{AccessScope, FakeCloudflare};
 use futures::{StreamExt, TryStreamExt};
 
-const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
+use test_support::ACCOUNT;
 
 fn client(server: &FakeCloudflare) -> Client {
     Client::builder(Credentials::ApiToken(Secret::new(server.bootstrap_token())))

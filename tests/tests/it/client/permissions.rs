@@ -10,7 +10,7 @@ use cloudflare_tokens::{
 };
 use fake_cloudflare::FakeCloudflare;
 
-const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
+use test_support::ACCOUNT;
 
 fn client(server: &FakeCloudflare, token: &str) -> Client {
     Client::builder(Credentials::ApiToken(Secret::new(token)))

@@ -6,6 +6,7 @@ use cloudflare_tokens::{
     Client, Credentials, ErrorKind, RetryPolicy, Secret, UserTokensListQuery, types,
 };
 use fake_cloudflare::{FakeCloudflare, Fault};
+use test_support::ACCOUNT;
 
 /// Quick retries, so the tests do not wait on backoff (Retry-After is still honoured).
 fn quick_retries() -> RetryPolicy {
@@ -26,7 +27,7 @@ fn client(server: &FakeCloudflare) -> Client {
 
 fn read_only_policy() -> types::TokenPolicy {
     let resources = [(
-        "com.cloudflare.api.account.023e105f4ecef8ad9ca31a8372d0c353".to_string(),
+        format!("com.cloudflare.api.account.{ACCOUNT}"),
         types::PolicyResourceValue::String("*".into()),
     )];
     types::TokenPolicy::new(

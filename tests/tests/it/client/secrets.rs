@@ -6,7 +6,7 @@ use fake_cloudflare::{FakeCloudflare, Fault};
 
 use super::log_capture;
 
-const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
+use test_support::ACCOUNT;
 
 use cloudflare_tokens_tests::repo::{root as repo, spec};
 

@@ -5,7 +5,7 @@ use cloudflare_tokens::flows::{AiSearchSetup, InstanceSource, setup_ai_search};
 use cloudflare_tokens::{Client, Credentials, Secret};
 use fake_cloudflare::{FakeCloudflare, Fault};
 
-const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
+use test_support::ACCOUNT;
 
 fn client(server: &FakeCloudflare) -> Client {
     Client::builder(Credentials::ApiToken(Secret::new(server.bootstrap_token())))

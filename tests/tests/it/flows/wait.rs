@@ -11,7 +11,7 @@ use cloudflare_tokens::{Client, Credentials, Secret};
 use serde_json::{Value, json};
 use test_support::adversary::{self, Recorded, Script, Server};
 
-const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
+use test_support::ACCOUNT;
 
 fn stats(completed: u64, running: u64, queued: u64) -> Value {
     json!({"success": true, "errors": [], "messages": [], "result": {
