@@ -1,7 +1,7 @@
 //! What the workspace's tests share across crates, written once:
 //!
-//! - [`cli`] (feature `cli`): `cf-tokens` run in-process or as its real binary, and what a run
-//!   left behind;
+//! - `cli` (with the feature `cli`): `cf-tokens` run in-process or as its real binary, and what
+//!   a run left behind;
 //! - [`fake`]: a fake Cloudflare started for a test, its state read back, and [`fake::http`], a
 //!   plain HTTP client for it (for the fake's own tests, which must not go through the client);
 //! - [`adversary`]: a server on loopback that misbehaves on purpose;
