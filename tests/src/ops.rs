@@ -13,8 +13,9 @@ pub const EMAIL: &str = "platform-team@example.com";
 /// A Global API key (37 hex characters).
 pub const GLOBAL_API_KEY: &str = "c2547eb745079dac9320b638f5e225cf483cc5cfd";
 
-pub const ACCOUNT_ID: &str = "023e105f4ecef8ad9ca31a8372d0c353";
-pub const ZONE_ID: &str = "9a7806061c88ada191ed06f989cc3dac";
+/// The account and zone of every crate's tests.
+pub const ACCOUNT_ID: &str = test_support::ACCOUNT;
+pub const ZONE_ID: &str = test_support::ZONE;
 /// What every mocked response carries in its `cf-ray` header.
 pub const CF_RAY: &str = "8f3b2c1d4e5a6b7c-LHR";
 

@@ -5,7 +5,9 @@
 use fake_cloudflare::{FakeCloudflare, Fault};
 use serde_json::Value;
 
-use crate::common::*;
+use crate::CF_TOKENS;
+use test_support::cli::{cf, env_for};
+use test_support::{ACCOUNT, str_field};
 
 const JOURNEY: &[&str] = &[
     "ai-search",
@@ -41,7 +43,7 @@ async fn from_an_empty_account_to_a_first_search_and_a_renewed_token() {
     let server = empty_account().await;
     let env = env_for(&server);
 
-    let setup = run_binary(&env, JOURNEY).await;
+    let setup = CF_TOKENS.run(&env, JOURNEY).await;
     setup.expect(0);
     // Progress as plain lines (stderr is a pipe), from queued to done.
     assert!(
@@ -71,18 +73,19 @@ async fn from_an_empty_account_to_a_first_search_and_a_renewed_token() {
     assert_eq!(instance["namespace"], "docs");
     assert_eq!(instance["source"], "docs-bucket");
 
-    let search = run_binary(
-        &env,
-        &[
-            "ai-search",
-            "search",
-            "docs",
-            "how do I set up",
-            "--namespace",
-            "docs",
-        ],
-    )
-    .await;
+    let search = CF_TOKENS
+        .run(
+            &env,
+            &[
+                "ai-search",
+                "search",
+                "docs",
+                "how do I set up",
+                "--namespace",
+                "docs",
+            ],
+        )
+        .await;
     search.expect(0);
     assert!(search.stdout.contains("docs-bucket/doc-1.md"), "{search}");
     assert!(
@@ -98,7 +101,9 @@ async fn from_an_empty_account_to_a_first_search_and_a_renewed_token() {
     );
 
     let registration = str_field(&server.ai_search_tokens(ACCOUNT)[0], "id").to_string();
-    let rotate = run_binary(&env, &["ai-search", "tokens", "rotate", &registration]).await;
+    let rotate = CF_TOKENS
+        .run(&env, &["ai-search", "tokens", "rotate", &registration])
+        .await;
     rotate.expect(0);
     let tokens = account_tokens(&server);
     assert_eq!(tokens.len(), 1, "the old token is gone: {tokens:?}");
@@ -118,34 +123,36 @@ async fn from_an_empty_account_to_a_first_search_and_a_renewed_token() {
     assert!(rotate.stdout.contains(&new_token), "{rotate}");
 
     // The instance still answers, through the renewed registration.
-    let after = run_binary(
-        &env,
-        &[
-            "ai-search",
-            "search",
-            "docs",
-            "again",
-            "--namespace",
-            "docs",
-            "--json",
-        ],
-    )
-    .await;
+    let after = CF_TOKENS
+        .run(
+            &env,
+            &[
+                "ai-search",
+                "search",
+                "docs",
+                "again",
+                "--namespace",
+                "docs",
+                "--json",
+            ],
+        )
+        .await;
     after.expect(0);
     assert_eq!(after.json()["chunks"].as_array().map(Vec::len), Some(4));
-    let got = run_binary(
-        &env,
-        &[
-            "ai-search",
-            "instances",
-            "get",
-            "docs",
-            "--namespace",
-            "docs",
-            "--json",
-        ],
-    )
-    .await;
+    let got = CF_TOKENS
+        .run(
+            &env,
+            &[
+                "ai-search",
+                "instances",
+                "get",
+                "docs",
+                "--namespace",
+                "docs",
+                "--json",
+            ],
+        )
+        .await;
     got.expect(0);
     assert_eq!(got.json()["token_id"], registration.as_str());
 }

@@ -1,16 +1,11 @@
-//! fake-cloudflare's tests, one binary with a module per subject: each resource's behaviour,
-//! auth and permissions, pagination, faults, limits, the request log, the spec's coverage and the binary itself.
+//! fake-cloudflare's tests, one binary with a module per subject: `resources` (each resource's
+//! operations, and paging), `auth` (credentials and permissions), `control` (faults, the request
+//! log), `server` (limits, the binary and its flags) and `spec_coverage`. They speak to the fake
+//! over plain HTTP (`test_support::fake::http`), never through the client, so that what they
+//! check is what is on the wire.
 
-mod access;
-mod ai_search;
 mod auth;
-mod binary;
-mod common;
-mod faults;
-mod journey;
-mod limits;
-mod pagination;
-mod permissions;
-mod request_log;
+mod control;
+mod resources;
+mod server;
 mod spec_coverage;
-mod user_tokens;

@@ -1,41 +1,11 @@
-//! The workspace's behaviour tests, one binary with a module per subject: the generated API
-//! (snapshots, models, every operation against a mock server), the client's runtime (decoding,
-//! retries, pagination, secrets; `client_*`: redirects, path parameters, redaction, body limit,
-//! deadline and logging against servers that misbehave on purpose), and `cf-tokens` against
-//! fake-cloudflare. Helpers they share live in the package's library (`tests/src/`).
+//! The client's tests, one binary with a module per subject: `generator` (what was generated:
+//! snapshots, models, docs, freshness, mock helpers), `operations` (every operation against a
+//! mock server), `client` (the runtime: decoding, errors, retries, pagination, secrets, and
+//! servers that misbehave on purpose) and `flows`. `cf-tokens`'s tests are with the CLI, in
+//! `cli/tests/it/`; fake-cloudflare's with the fake. Helpers only these tests need live in the
+//! package's library (`tests/src/`), those several crates' tests share in `test-support`.
 
-mod cli_access;
-mod cli_account;
-mod cli_client_safety;
-mod cli_json;
-mod cli_setup;
-mod cli_usage;
-mod cli_user;
-mod client_body_limit;
-mod client_deadline;
-mod client_logging;
-mod client_path_parameters;
-mod client_permissions;
-mod client_redaction;
-mod client_redirects;
-mod decoding;
-mod docs;
-mod error_display;
-mod flows_ids;
-mod flows_wait;
-mod from_env;
-mod generated_is_current;
-mod log_capture;
-mod mock_helpers;
-mod models;
-mod operations_access_service_tokens;
-mod operations_ai_search_instances;
-mod operations_ai_search_tokens;
-mod operations_coverage;
-mod operations_journey;
-mod operations_user_tokens;
-mod pagination;
-mod retries;
-mod secrets;
-mod snapshots;
-mod streams;
+mod client;
+mod flows;
+mod generator;
+mod operations;
