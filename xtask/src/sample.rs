@@ -497,6 +497,9 @@ fn overlay_text(file: &Path, extra: &[&overlay::Operation]) -> Result<String> {
     Ok(toml::to_string(&table)?)
 }
 
+/// The generated crate's package name, which the sample checks.
+const GENERATED_PACKAGE: &str = "cloudflare-tokens-generated";
+
 /// The crates a sample workspace holds: the generated one and the runtime it depends on.
 const SAMPLE_MEMBERS: [&str; 2] = ["generated", "runtime"];
 
@@ -531,7 +534,7 @@ fn cargo_check(workspace: &Path, target_dir: &Path) -> Result<Vec<CheckError>> {
         .args([
             "check",
             "-p",
-            "cloudflare-tokens",
+            GENERATED_PACKAGE,
             "--features",
             "mock",
             "--message-format=json",
