@@ -26,6 +26,28 @@ pub struct SpecError {
     pub file: PathBuf,
     pub location: Location,
     pub message: String,
+    /// Set when the input is one the generator declines on purpose (a documented limitation,
+    /// README "Operations the generator does not take"), not a broken spec.
+    pub limitation: Option<Limitation>,
+}
+
+/// What the generator documents that it does not take; `cargo xtask sample` reports these
+/// without failing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limitation {
+    /// A request body in a media type progenitor cannot send.
+    RequestBodyMediaType,
+    /// An operation that upgrades the connection to another protocol (`101`).
+    ProtocolUpgrade,
+}
+
+impl fmt::Display for Limitation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::RequestBodyMediaType => "request body media type",
+            Self::ProtocolUpgrade => "protocol upgrade",
+        })
+    }
 }
 
 impl SpecError {
@@ -34,7 +56,28 @@ impl SpecError {
             file: file.to_path_buf(),
             location: Location::Pointer(pointer.clone()),
             message: message.into(),
+            limitation: None,
         }
+    }
+
+    /// The whole file is at fault (unreadable, invalid, inconsistent).
+    pub fn in_file(file: &Path, message: impl Into<String>) -> Self {
+        Self::located(file, Location::File, message)
+    }
+
+    pub fn located(file: &Path, location: Location, message: impl Into<String>) -> Self {
+        Self {
+            file: file.to_path_buf(),
+            location,
+            message: message.into(),
+            limitation: None,
+        }
+    }
+
+    /// Marks this as a documented limitation rather than a broken input.
+    pub fn limitation(mut self, limitation: Limitation) -> Self {
+        self.limitation = Some(limitation);
+        self
     }
 }
 
@@ -47,6 +90,10 @@ impl fmt::Display for SpecError {
                 write!(f, "{file}:{line}:{column}: {}", self.message)
             }
             Location::File => write!(f, "{file}: {}", self.message),
+        }?;
+        match self.limitation {
+            Some(limitation) => write!(f, " [limitation: {limitation}]"),
+            None => Ok(()),
         }
     }
 }
@@ -101,11 +148,7 @@ pub fn load(file: &Path) -> Result<Document, SpecError> {
 /// Input beyond `limits` is an error that says which limit, and is never read whole: a file is
 /// read, and a gzip stream decompressed, only up to the limit.
 pub fn load_with(file: &Path, limits: Limits) -> Result<Document, SpecError> {
-    let whole_file = |message: String| SpecError {
-        file: file.to_path_buf(),
-        location: Location::File,
-        message,
-    };
+    let whole_file = |message: String| SpecError::in_file(file, message);
     let limit = limits.max_input_bytes;
     let over = |what: &str| {
         whole_file(format!(
@@ -174,13 +217,13 @@ fn read_at_most(
 
 /// Parses JSON text; a syntax error names the line and column.
 pub fn parse_json(file: &Path, bytes: &[u8]) -> Result<Value, SpecError> {
-    serde_json::from_slice(bytes).map_err(|e| SpecError {
-        file: file.to_path_buf(),
-        location: Location::Text {
+    serde_json::from_slice(bytes).map_err(|e| {
+        let location = Location::Text {
             line: e.line(),
             column: e.column(),
-        },
-        message: format!("invalid JSON: {}", strip_position(&e.to_string())),
+        };
+        let message = format!("invalid JSON: {}", strip_position(&e.to_string()));
+        SpecError::located(file, location, message)
     })
 }
 
@@ -191,11 +234,7 @@ fn parse_yaml(file: &Path, bytes: &[u8], limit: u64) -> Result<Value, SpecError>
     let budget = yaml::Budget::new(limit);
     let deserializer = serde_yaml_ng::Deserializer::from_slice(bytes);
     serde::de::DeserializeSeed::deserialize(yaml::Budgeted(&budget), deserializer).map_err(|e| {
-        let whole_file = |message: String| SpecError {
-            file: file.to_path_buf(),
-            location: Location::File,
-            message,
-        };
+        let whole_file = |message: String| SpecError::in_file(file, message);
         if budget.exceeded() {
             return whole_file(format!(
                 "invalid YAML: its aliases expand it to more than the input limit of {} (as JSON); \
@@ -216,11 +255,8 @@ fn parse_yaml(file: &Path, bytes: &[u8], limit: u64) -> Result<Value, SpecError>
             },
             None => Location::File,
         };
-        SpecError {
-            file: file.to_path_buf(),
-            location,
-            message: format!("invalid YAML: {}", strip_position(&e.to_string())),
-        }
+        let message = format!("invalid YAML: {}", strip_position(&e.to_string()));
+        SpecError::located(file, location, message)
     })
 }
 

@@ -188,11 +188,8 @@ impl Fix {
 
 impl Overlay {
     pub fn load(file: &Path) -> Result<Self, SpecError> {
-        let text = std::fs::read_to_string(file).map_err(|e| SpecError {
-            file: file.to_path_buf(),
-            location: Location::File,
-            message: format!("cannot read overlay: {e}"),
-        })?;
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| SpecError::in_file(file, format!("cannot read overlay: {e}")))?;
         let mut overlay: Overlay = toml::from_str(&text).map_err(|e| {
             let location = match e.span() {
                 Some(span) => {
@@ -204,11 +201,7 @@ impl Overlay {
                 }
                 None => Location::File,
             };
-            SpecError {
-                file: file.to_path_buf(),
-                location,
-                message: format!("invalid overlay: {}", e.message()),
-            }
+            SpecError::located(file, location, format!("invalid overlay: {}", e.message()))
         })?;
         overlay.validate(file)?;
         overlay.file = file.to_path_buf();
@@ -216,11 +209,7 @@ impl Overlay {
     }
 
     fn validate(&self, file: &Path) -> Result<(), SpecError> {
-        let fail = |message: String| SpecError {
-            file: file.to_path_buf(),
-            location: Location::File,
-            message,
-        };
+        let fail = |message: String| SpecError::in_file(file, message);
         let mut seen = std::collections::BTreeSet::new();
         for op in &self.operations {
             if !seen.insert(&op.id) {

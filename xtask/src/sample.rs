@@ -17,21 +17,13 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
-use crate::load::{self, Document};
+use crate::load::{self, Document, Limitation, SpecError};
 use crate::overlay::{self, Overlay};
 use crate::sink::Mode;
 use crate::trim;
 
 /// HTTP methods an operation can have in a path item.
 const METHODS: &[&str] = &["get", "put", "post", "patch", "delete"];
-
-/// Failures whose error text contains one of these markers are documented limitations (see the
-/// README, "Operations the generator does not take"): they are reported, but do not fail the
-/// sample.
-pub const LIMITATIONS: &[&str] = &[
-    "[limitation: request body media type]",
-    "[limitation: protocol upgrade]",
-];
 
 pub struct Options {
     pub upstream: PathBuf,
@@ -56,13 +48,24 @@ pub struct Sampled {
 pub struct Failure {
     pub stage: &'static str,
     pub message: String,
+    /// Set when the trimmer or generator declined the operation on purpose (see the README,
+    /// "Operations the generator does not take"): reported, but it does not fail the sample.
+    pub limitation: Option<Limitation>,
 }
 
 impl Failure {
     /// Whether this is a documented limitation rather than a bug.
     pub fn is_limitation(&self) -> bool {
-        LIMITATIONS.iter().any(|m| self.message.contains(m))
+        self.limitation.is_some()
     }
+}
+
+/// The documented limitation anywhere in an error's chain of causes.
+fn limitation_of(error: &anyhow::Error) -> Option<Limitation> {
+    error
+        .chain()
+        .find_map(|cause| cause.downcast_ref::<SpecError>())
+        .and_then(|spec| spec.limitation)
 }
 
 /// What a sample found.
@@ -200,8 +203,8 @@ pub fn run(root: &Path, options: &Options, out: &mut dyn Write) -> Result<Outcom
                 Ok(_) => accepted.push(i),
                 Err(failure) => {
                     sampled[i].failure = Some(Failure {
-                        stage: failure.stage,
                         message: format!("with the other sampled operations: {}", failure.message),
+                        ..failure
                     })
                 }
             }
@@ -260,6 +263,7 @@ pub fn run(root: &Path, options: &Options, out: &mut dyn Write) -> Result<Outcom
                 sampled[*i].failure = Some(Failure {
                     stage: "cargo check",
                     message: joined.join("; "),
+                    limitation: None,
                 });
             }
             if blamed.is_empty() {
@@ -419,12 +423,14 @@ fn pipeline(
     let trimmed = trim::trim(upstream, &overlay, options).map_err(|e| Failure {
         stage: "trim",
         message: e.to_string(),
+        limitation: e.limitation,
     })?;
     let spec = trim::render(&trimmed.spec);
     crate::generate::check_and_render(Path::new(trim::SPEC_FILE), spec.as_bytes(), progenitor)
         .map_err(|e| Failure {
             stage: "generate",
             message: format!("{e:#}"),
+            limitation: limitation_of(&e),
         })?;
     Ok(spec)
 }
@@ -622,6 +628,10 @@ mod tests {
     use super::*;
 
     fn sampled(id: &str, failure: Option<&str>) -> Sampled {
+        with_failure(id, failure, None)
+    }
+
+    fn with_failure(id: &str, failure: Option<&str>, limitation: Option<Limitation>) -> Sampled {
         Sampled {
             operation: overlay::Operation {
                 id: id.into(),
@@ -634,6 +644,7 @@ mod tests {
             failure: failure.map(|message| Failure {
                 stage: "generate",
                 message: message.into(),
+                limitation,
             }),
         }
     }
@@ -648,18 +659,23 @@ mod tests {
 
     #[test]
     fn limitations_do_not_count_as_failures_and_unblamed_errors_count_once() {
-        let limitation = format!("media type `text/csv` {}", LIMITATIONS[0]);
         let outcome = outcome(
             vec![
                 sampled("a_get", None),
-                sampled("b_get", Some(&limitation)),
+                with_failure(
+                    "b_get",
+                    Some("media type `text/csv`"),
+                    Some(Limitation::RequestBodyMediaType),
+                ),
+                // The marker's words in a message do not make a limitation: only the type does.
+                sampled("e_get", Some("[limitation: protocol upgrade]")),
                 sampled("c_get", Some("mismatched types")),
                 sampled("d_get", Some("cannot find type")),
             ],
             &["error[E0308]: one", "error[E0412]: two"],
         );
         assert_eq!(outcome.passed(), 1);
-        assert_eq!(outcome.unexplained_failures(), 3);
+        assert_eq!(outcome.unexplained_failures(), 4);
         let rendered = outcome.render();
         assert!(
             rendered.contains("limitation b_get (GET /b_get): generate: media type"),
@@ -675,7 +691,7 @@ mod tests {
         );
         assert!(
             rendered
-                .ends_with("sample seed 7: 1 of 4 operations pass (1 documented limitations)\n"),
+                .ends_with("sample seed 7: 1 of 5 operations pass (1 documented limitations)\n"),
             "{rendered}"
         );
     }

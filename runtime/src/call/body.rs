@@ -5,9 +5,18 @@ use bytes::Bytes;
 use reqwest::header::{LOCATION, RETRY_AFTER};
 use reqwest::{ResponseBuilderExt, StatusCode};
 
-use super::send::Attempt;
 use super::{CF_RAY, CallContext, Verdict};
 use crate::retry::retry_after;
+
+/// How one attempt ended, as far as retrying is concerned.
+pub(super) enum Attempt {
+    /// An answer, its body read whole.
+    Answer(reqwest::Response),
+    /// An answer the hook refused (its verdict is recorded): a placeholder for progenitor.
+    Refused(reqwest::Response),
+    /// No answer, or not all of it.
+    Failed(reqwest::Error),
+}
 
 impl CallContext {
     /// Notes the answer and reads its body within the limit; a redirect is not read at all.

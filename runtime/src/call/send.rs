@@ -5,20 +5,10 @@ use bytes::Bytes;
 use reqwest::StatusCode;
 use tokio::time::Instant;
 
-use super::body::placeholder;
+use super::body::{Attempt, placeholder};
 use super::log::{Decision, failure_text};
 use super::{CallContext, InFlight, Verdict};
 use crate::retry::{is_retryable_status, retry_after};
-
-/// How one attempt ended, as far as retrying is concerned.
-pub(super) enum Attempt {
-    /// An answer, its body read whole.
-    Answer(reqwest::Response),
-    /// An answer the hook refused (its verdict is recorded): a placeholder for progenitor.
-    Refused(reqwest::Response),
-    /// No answer, or not all of it.
-    Failed(reqwest::Error),
-}
 
 impl CallContext {
     /// Sends `request`, retrying as the policy and the method allow, until the deadline.

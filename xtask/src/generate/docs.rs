@@ -184,7 +184,11 @@ fn plural(text: &str) -> String {
 }
 
 /// Gives every field of the models in `items` that has no doc comment the facts of its schema.
-pub fn document_fields(items: &mut [Item], spec: &Value) {
+pub fn document_fields(
+    items: &mut [Item],
+    spec: &Value,
+    required_structs: &super::postprocess::RequiredStructs,
+) {
     let Some(schemas) = spec
         .pointer("/components/schemas")
         .and_then(Value::as_object)
@@ -196,10 +200,7 @@ pub fn document_fields(items: &mut [Item], spec: &Value) {
         document_any_of_forms(s);
         // A `ModelRequired` struct (see `postprocess`) has the fields of its model.
         let name = s.ident.to_string();
-        let model = schemas.get(&name).or_else(|| {
-            name.strip_suffix("Required")
-                .and_then(|model| schemas.get(model))
-        });
+        let model = schemas.get(required_structs.get(&name).unwrap_or(&name));
         let Some(model) = model else {
             continue;
         };

@@ -18,9 +18,21 @@ use syn::{Attribute, Fields, Ident, Item, ItemEnum, ItemImpl, ItemStruct, Type};
 
 use super::expect::{Found, Targets};
 
+/// The `types` module after our rewrites.
+pub struct Types {
+    pub items: Vec<Item>,
+    /// The `ModelRequired` structs this made (see [`constructor`]): each one's name and its
+    /// model's. Computed here, where they are made, so the split and the docs need not guess
+    /// them back from a name.
+    pub required_structs: RequiredStructs,
+}
+
+/// `ModelRequired` struct name → model name.
+pub type RequiredStructs = std::collections::BTreeMap<String, String>;
+
 /// Rewrites the items of progenitor's `types` module, and fails unless every rewrite found each
 /// of its `targets`.
-pub fn types(items: Vec<Item>, targets: &Targets) -> anyhow::Result<Vec<Item>> {
+pub fn types(items: Vec<Item>, targets: &Targets) -> anyhow::Result<Types> {
     let mut found = Found::default();
     let enums: Vec<(Ident, Vec<(Ident, String)>)> = items
         .iter()
@@ -32,6 +44,7 @@ pub fn types(items: Vec<Item>, targets: &Targets) -> anyhow::Result<Vec<Item>> {
     let is_string_enum = |name: &Ident| enums.iter().any(|(n, _)| n == name);
 
     let mut out = Vec::new();
+    let mut required_structs = RequiredStructs::new();
     let mut error_module = None;
     for item in items {
         match item {
@@ -56,7 +69,10 @@ pub fn types(items: Vec<Item>, targets: &Targets) -> anyhow::Result<Vec<Item>> {
             }
             Item::Struct(mut s) => {
                 tolerate_fields(&mut s, &mut found);
-                let constructor = constructor(&s);
+                let (constructor, by_name) = constructor(&s);
+                if let Some(by_name) = by_name {
+                    required_structs.insert(by_name.to_string(), s.ident.to_string());
+                }
                 out.push(Item::Struct(s));
                 out.extend(constructor);
             }
@@ -69,7 +85,10 @@ pub fn types(items: Vec<Item>, targets: &Targets) -> anyhow::Result<Vec<Item>> {
         out.push(module);
     }
     targets.check(&found)?;
-    Ok(out)
+    Ok(Types {
+        items: out,
+        required_structs,
+    })
 }
 
 /// Whether `item` names a path through typify's `error` module (`error::ConversionError`,
@@ -297,16 +316,17 @@ fn has_serde_default(attrs: &[Attribute]) -> bool {
 /// A secret is taken as a `Secret`, never as anything that converts (a string literal in its
 /// place would compile). Where every required field has a type of its own, they are arguments
 /// (strings as anything that converts into one); where two share a type (two strings, say), a
-/// swap would compile, so `new` takes them by name instead, in a `ModelRequired` struct.
-fn constructor(s: &ItemStruct) -> Vec<Item> {
+/// swap would compile, so `new` takes them by name instead, in a `ModelRequired` struct, whose
+/// name is returned beside the items.
+fn constructor(s: &ItemStruct) -> (Vec<Item>, Option<Ident>) {
     let Fields::Named(fields) = &s.fields else {
-        return Vec::new();
+        return (Vec::new(), None);
     };
     let mut required = Vec::new();
     let mut optional = Vec::new();
     for field in &fields.named {
         let Some(ident) = field.ident.clone() else {
-            return Vec::new();
+            return (Vec::new(), None);
         };
         let ty = type_string(&field.ty);
         if ty.starts_with("::std::option::Option<") || has_serde_default(&field.attrs) {
@@ -322,14 +342,14 @@ fn constructor(s: &ItemStruct) -> Vec<Item> {
         }
     }
     if required.is_empty() || optional.is_empty() {
-        return Vec::new();
+        return (Vec::new(), None);
     }
     let name = &s.ident;
     let mut types: Vec<&String> = required.iter().map(|(_, _, text, _)| text).collect();
     types.sort();
     let shared_type = types.windows(2).any(|pair| pair[0] == pair[1]);
-    let tokens = if shared_type {
-        let named = format_ident!("{name}Required");
+    let by_name = shared_type.then(|| format_ident!("{name}Required"));
+    let tokens = if let Some(named) = &by_name {
         let fields = required.iter().map(|(ident, ty, _, docs)| {
             quote! { #(#docs)* pub #ident: #ty, }
         });
@@ -400,7 +420,7 @@ fn constructor(s: &ItemStruct) -> Vec<Item> {
         }
     };
     let file: syn::File = syn::parse2(tokens).expect("the constructor template parses");
-    file.items
+    (file.items, by_name)
 }
 
 /// Gives single-line doc comments a leading space, so `///text` prints as `/// text`.

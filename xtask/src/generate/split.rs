@@ -23,6 +23,8 @@ pub struct Parts {
     pub methods_by_area: BTreeMap<String, Vec<ImplItem>>,
     /// Every operation method, by operation id (for the facade).
     pub methods: BTreeMap<String, syn::ImplItemFn>,
+    /// The `ModelRequired` structs and their models (for the docs).
+    pub required_structs: postprocess::RequiredStructs,
 }
 
 pub fn split(file: syn::File, api: &Api, targets: &Targets) -> Result<Parts> {
@@ -32,6 +34,7 @@ pub fn split(file: syn::File, api: &Api, targets: &Targets) -> Result<Parts> {
         progenitor_common: Vec::new(),
         methods_by_area: BTreeMap::new(),
         methods: BTreeMap::new(),
+        required_structs: postprocess::RequiredStructs::new(),
     };
     let op_areas: BTreeMap<&str, &str> = api
         .operations
@@ -44,7 +47,8 @@ pub fn split(file: syn::File, api: &Api, targets: &Targets) -> Result<Parts> {
                 let (_, items) = module
                     .content
                     .context("progenitor's types module has no body")?;
-                for item in postprocess::types(items, targets)? {
+                let types = postprocess::types(items, targets)?;
+                for item in types.items {
                     match model_names(&item) {
                         names if names.is_empty() => parts.types_common.push(item),
                         names => {
@@ -54,10 +58,8 @@ pub fn split(file: syn::File, api: &Api, targets: &Targets) -> Result<Parts> {
                                 .iter()
                                 .find_map(|n| {
                                     // A `ModelRequired` struct goes with its model.
-                                    let model = n.strip_suffix("Required").unwrap_or(n);
-                                    api.model_areas
-                                        .get(n)
-                                        .or_else(|| api.model_areas.get(model))
+                                    let model = types.required_structs.get(n).unwrap_or(n);
+                                    api.model_areas.get(model)
                                 })
                                 .cloned()
                                 .unwrap_or_else(|| SHARED.to_string());
@@ -65,6 +67,7 @@ pub fn split(file: syn::File, api: &Api, targets: &Targets) -> Result<Parts> {
                         }
                     }
                 }
+                parts.required_structs = types.required_structs;
             }
             // Unused by the client, and `new` builds a reqwest client with `unwrap()`.
             Item::Mod(module) if module.ident == "prelude" => {}

@@ -14,9 +14,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-pub use operation::{ERROR_ENVELOPE, RESPONSE_MESSAGE, RESULT_INFO, normalize_security};
+pub use operation::normalize_security;
 pub use schema::{SCHEMAS, merge_models, pascal_case};
 pub use shared::RESPONSE_MESSAGE_SOURCE;
+pub use shared::{ERROR_ENVELOPE, RESPONSE_MESSAGE, RESULT_INFO};
 
 use crate::load::{Document, SpecError, require_openapi_30};
 use crate::overlay::Overlay;
@@ -114,11 +115,7 @@ pub fn trim(
         // An older spec lacks models the overlay describes; that is expected there.
         warnings.append(&mut problems);
     } else if !problems.is_empty() {
-        return Err(SpecError {
-            file: overlay.file.clone(),
-            location: crate::load::Location::File,
-            message: problems.join("; "),
-        });
+        return Err(SpecError::in_file(&overlay.file, problems.join("; ")));
     }
 
     let spec = json!({

@@ -4,16 +4,11 @@
 use serde_json::{Map, Value, json};
 
 use super::schema::{Component, Direction, Flat, Naming, SCHEMAS, Schemas, pascal_case};
-use super::shared;
+use super::shared::{self, ERROR_ENVELOPE, RESPONSE_MESSAGE, RESULT_INFO};
 use crate::keywords::{ENVELOPE, EnvelopePart};
-use crate::load::SpecError;
+use crate::load::{Limitation, SpecError};
 use crate::overlay::{self, Site};
 use crate::pointer::Pointer;
-
-/// Names of the models every envelope shares.
-pub const RESULT_INFO: &str = "ResultInfo";
-pub const RESPONSE_MESSAGE: &str = "ResponseMessage";
-pub const ERROR_ENVELOPE: &str = "ErrorEnvelope";
 
 /// Operation-level extensions worth keeping: the permissions an operation needs.
 const KEPT_EXTENSIONS: &[&str] = &["x-cfPermissionsRequired", "x-api-token-group"];
@@ -225,18 +220,19 @@ impl<'a> Schemas<'a> {
         });
         let Some((kind, media)) = chosen else {
             let list: Vec<String> = media_types.iter().map(|m| format!("`{m}`")).collect();
-            return Err(self.error(
-                &body_at,
-                format!(
-                    "request body media type {} is not one progenitor can send \
-                     [limitation: request body media type]",
-                    if list.is_empty() {
-                        "(none)".to_string()
-                    } else {
-                        list.join(", ")
-                    }
-                ),
-            ));
+            return Err(self
+                .error(
+                    &body_at,
+                    format!(
+                        "request body media type {} is not one progenitor can send",
+                        if list.is_empty() {
+                            "(none)".to_string()
+                        } else {
+                            list.join(", ")
+                        }
+                    ),
+                )
+                .limitation(Limitation::RequestBodyMediaType));
         };
         let required = body.get("required") == Some(&json!(true));
         let schema_at = body_at.join("content").join(media).join("schema");

@@ -17,7 +17,7 @@ use serde_json::{Map, Value, json};
 use super::operation::envelope_model;
 use super::schema::{Naming, Schemas};
 use crate::keywords::EnvelopePart;
-use crate::load::SpecError;
+use crate::load::{Limitation, SpecError};
 use crate::overlay;
 use crate::pointer::Pointer;
 
@@ -41,12 +41,13 @@ impl<'a> Schemas<'a> {
         let mut out = Map::new();
         for (status, response) in responses {
             if status == "101" {
-                return Err(self.error(
-                    &at.join(status),
-                    "answers `101`: it switches the connection to another protocol (a \
-                     WebSocket), which a client of requests and responses cannot speak \
-                     [limitation: protocol upgrade]",
-                ));
+                return Err(self
+                    .error(
+                        &at.join(status),
+                        "answers `101`: it switches the connection to another protocol (a \
+                     WebSocket), which a client of requests and responses cannot speak",
+                    )
+                    .limitation(Limitation::ProtocolUpgrade));
             }
             let (r_at, response) = self.deref(&at.join(status), response)?;
             if !status.starts_with('2') {

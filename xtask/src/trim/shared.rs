@@ -6,10 +6,15 @@
 
 use serde_json::{Map, Value, json};
 
-use super::operation::{ERROR_ENVELOPE, RESPONSE_MESSAGE, RESULT_INFO};
 use super::schema::SCHEMAS;
 use crate::keywords::{ENVELOPE, EnvelopePart};
 
+/// The name of the model of a paginated list's `result_info`.
+pub const RESULT_INFO: &str = "ResultInfo";
+/// The name of the model of one error or message.
+pub const RESPONSE_MESSAGE: &str = "ResponseMessage";
+/// The name of the model of every error answer.
+pub const ERROR_ENVELOPE: &str = "ErrorEnvelope";
 /// The name of the model of a message's `source`.
 pub const RESPONSE_MESSAGE_SOURCE: &str = "ResponseMessageSource";
 

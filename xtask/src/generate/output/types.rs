@@ -27,7 +27,11 @@ pub fn emit(input: &Input<'_>, files: &mut Files) -> Result<()> {
             .get(area)
             .cloned()
             .unwrap_or_default();
-        crate::generate::docs::document_fields(&mut items, input.spec);
+        crate::generate::docs::document_fields(
+            &mut items,
+            input.spec,
+            &input.parts.required_structs,
+        );
         files.emit(
             &format!("types/{area}.rs"),
             &input.area_doc(area),
