@@ -53,12 +53,11 @@ impl State {
         self.ai_search.indexing = indexing;
     }
 
-    /// Carries out `op`. AI Search's errors carry a `path` (empty when the problem is not one
-    /// field's); the others have Cloudflare's classic shape, without one.
+    /// Carries out `op`; its errors carry a `path` or not, as its product's do.
     pub fn dispatch(&mut self, op: Operation, call: &Call) -> Result<Reply, ApiError> {
-        let ai_search = op.id().starts_with("ai_search_");
+        let with_path = op.product().errors_carry_a_path();
         self.carry_out(op, call).map_err(|mut e| {
-            e.path = if ai_search {
+            e.path = if with_path {
                 Some(e.path.unwrap_or_default())
             } else {
                 None
