@@ -247,19 +247,25 @@ impl Operation {
     }
 }
 
-/// The parameters in an operation's path.
+/// The account (or zone) a path names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Owner {
+    /// The segment before the id: `accounts`, or for Access `zones` or anything else as sent.
+    pub scope: String,
+    pub id: String,
+}
+
+/// The parameters in an operation's path: each is there only if the route's path has it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PathParams {
-    /// `accounts` or `zones` (Access), or `accounts` (AI Search); anything else as sent.
-    pub scope: String,
-    /// The account (or zone) id.
-    pub owner: String,
+    /// None on the user's paths (`/user/...`).
+    pub owner: Option<Owner>,
     /// The id of the object the operation is about.
-    pub id: String,
-    /// The AI Search namespace in the path, if any.
-    pub namespace: String,
-    /// The id of the object under `id` (an indexing job), if any.
-    pub job: String,
+    pub id: Option<String>,
+    /// The AI Search namespace.
+    pub namespace: Option<String>,
+    /// An indexing job of the object.
+    pub job: Option<String>,
 }
 
 impl Route {
@@ -275,12 +281,14 @@ impl Route {
                 Segment::Literal(literal) if text != literal => return None,
                 Segment::Literal(_) | Segment::Scope => {}
                 Segment::Owner => {
-                    params.scope = previous.cloned().unwrap_or_default();
-                    params.owner = text.clone();
+                    params.owner = previous.map(|scope| Owner {
+                        scope: scope.clone(),
+                        id: text.clone(),
+                    });
                 }
-                Segment::Id => params.id = text.clone(),
-                Segment::Namespace => params.namespace = text.clone(),
-                Segment::Job => params.job = text.clone(),
+                Segment::Id => params.id = Some(text.clone()),
+                Segment::Namespace => params.namespace = Some(text.clone()),
+                Segment::Job => params.job = Some(text.clone()),
             }
             previous = Some(text);
         }
@@ -340,7 +348,9 @@ mod tests {
         let (op, _) = route(&Method::GET, "/client/v4/user/tokens/verify").unwrap();
         assert_eq!(op, Operation::UserTokensVerify);
         let (op, params) = route(&Method::GET, "/client/v4/user/tokens/abc").unwrap();
-        assert_eq!((op, params.id.as_str()), (Operation::UserTokensGet, "abc"));
+        assert_eq!(op, Operation::UserTokensGet);
+        assert_eq!(params.id.as_deref(), Some("abc"));
+        assert_eq!(params.owner, None);
     }
 
     #[test]
@@ -348,10 +358,9 @@ mod tests {
         let (op, params) =
             route(&Method::GET, "/client/v4/zones/z1/access/service_tokens").unwrap();
         assert_eq!(op, Operation::AccessServiceTokensList);
-        assert_eq!(
-            (params.scope.as_str(), params.owner.as_str()),
-            ("zones", "z1")
-        );
+        let owner = params.owner.unwrap();
+        assert_eq!((owner.scope.as_str(), owner.id.as_str()), ("zones", "z1"));
+        assert_eq!(params.id, None);
         assert_eq!(
             route(
                 &Method::POST,
@@ -359,6 +368,31 @@ mod tests {
             ),
             Err(RouteError::NotFound)
         );
+    }
+
+    #[test]
+    fn each_parameter_is_captured_and_only_those_of_the_path() {
+        let path = "/client/v4/accounts/a1/ai-search/namespaces/n1/instances/i1/jobs/j1";
+        let (op, params) = route(&Method::GET, path).unwrap();
+        assert_eq!(op, Operation::AiSearchNamespaceJobsGet);
+        let owner = Owner {
+            scope: "accounts".into(),
+            id: "a1".into(),
+        };
+        let expected = PathParams {
+            owner: Some(owner.clone()),
+            id: Some("i1".into()),
+            namespace: Some("n1".into()),
+            job: Some("j1".into()),
+        };
+        assert_eq!(params, expected);
+        let (_, params) =
+            route(&Method::GET, "/client/v4/accounts/a1/ai-search/instances").unwrap();
+        let expected = PathParams {
+            owner: Some(owner),
+            ..PathParams::default()
+        };
+        assert_eq!(params, expected);
     }
 
     #[test]
