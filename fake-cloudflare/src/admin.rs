@@ -24,7 +24,7 @@ use serde_json::{Value, json};
 use crate::faults::Fault;
 use crate::ids;
 use crate::query::Query;
-use crate::service::Shared;
+use crate::shared::Shared;
 
 pub const PREFIX: &str = "/__fake";
 

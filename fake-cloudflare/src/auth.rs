@@ -89,7 +89,9 @@ pub fn authorize(
         AuthUsed::Malformed => Err(ApiError::malformed_auth()),
         AuthUsed::Invalid if verify => Err(ApiError::invalid_api_token()),
         AuthUsed::Invalid => Err(ApiError::unauthenticated()),
-        AuthUsed::EmailKey { .. } if op.takes_only_api_tokens() => Err(ApiError::token_only()),
+        AuthUsed::EmailKey { .. } if op.product().takes_only_api_tokens() => {
+            Err(ApiError::token_only())
+        }
         AuthUsed::EmailKey { .. } | AuthUsed::Bootstrap => Ok(()),
         // Verify reports a disabled, expired or not yet valid token's status; everything else
         // refuses such a token.

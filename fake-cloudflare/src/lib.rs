@@ -91,7 +91,9 @@ mod auth;
 mod envelope;
 pub mod faults;
 mod fields;
+mod holds;
 mod ids;
+mod limits;
 mod pagination;
 mod query;
 pub mod requests;
@@ -99,8 +101,10 @@ mod resources;
 pub mod routes;
 mod server;
 mod service;
+mod shared;
 
 pub use faults::{Fault, FaultAction, Times};
+pub use limits::{Limits, MAX_REQUEST_HEAD};
 pub use requests::{AuthUsed, RecordedRequest};
 pub use resources::access::AccessScope;
 pub use resources::permission_groups::AI_SEARCH_INDEX_ENGINE;
@@ -108,5 +112,5 @@ pub use resources::user_tokens::BOOTSTRAP_TOKEN_ID;
 pub use routes::{API_PREFIX, Operation};
 pub use server::{
     DEFAULT_API_KEY, DEFAULT_BOOTSTRAP_TOKEN, DEFAULT_EMAIL, FakeCloudflare, FakeCloudflareBuilder,
-    Limits, MAX_REQUEST_HEAD, SeededUserToken,
+    SeededUserToken,
 };

@@ -174,7 +174,7 @@ pub(crate) struct RequestLog {
 
 impl Default for RequestLog {
     fn default() -> Self {
-        Self::with_capacity(crate::server::Limits::default().max_logged_requests)
+        Self::with_capacity(crate::limits::Limits::default().max_logged_requests)
     }
 }
 

@@ -1,4 +1,5 @@
-//! Which of the spec's operations a method and path name, and the path's parameters.
+//! The route table: each operation of the spec with its method, path and product; and which
+//! operation a method and path name, with the path's parameters.
 
 use hyper::Method;
 
@@ -9,11 +10,91 @@ include!(concat!(env!("OUT_DIR"), "/token_groups.rs"));
 /// Where the API lives on the server, as under `https://api.cloudflare.com`.
 pub const API_PREFIX: &str = "/client/v4";
 
-/// Declares [`Operation`] from one list of variants and operation ids, so that the enum, its
-/// list of all variants and its ids cannot disagree.
-macro_rules! operations {
-    ($($variant:ident => $id:literal,)*) => {
-        /// The operations of `spec/openapi.json`, by their operation ids.
+/// The Cloudflare product an operation belongs to (its tags in the spec). What differs from one
+/// product to another is decided by this, never by the operation's name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Product {
+    /// The user's API tokens and their permission groups, under `/user/tokens`.
+    UserTokens,
+    /// An account's API tokens and their permission groups, under `/accounts/{id}/tokens`.
+    AccountTokens,
+    /// AI Search tokens, instances, namespaces, indexing and search.
+    AiSearch,
+    /// Access service tokens, of an account or a zone.
+    Access,
+    /// R2 buckets.
+    R2,
+}
+
+impl Product {
+    /// Whether an email and key are refused (403, code 9109): the spec secures the user and
+    /// account token operations with API tokens only.
+    pub fn takes_only_api_tokens(self) -> bool {
+        matches!(self, Product::UserTokens | Product::AccountTokens)
+    }
+
+    /// Whether errors carry a `path` (empty when the problem is not one field's), as AI
+    /// Search's do; the others have Cloudflare's classic shape, without one.
+    pub fn errors_carry_a_path(self) -> bool {
+        self == Product::AiSearch
+    }
+}
+
+/// One segment of a route's path (under [`API_PREFIX`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Segment {
+    /// This text.
+    Literal(&'static str),
+    /// Any text: the scope of the owner that follows. The spec makes Access's `accounts` or
+    /// `zones` a parameter, so any value routes and the handler answers 404 for others.
+    Scope,
+    /// The id of the account (or zone) the segment before names.
+    Owner,
+    /// The id of the object the operation is about.
+    Id,
+    /// An AI Search namespace.
+    Namespace,
+    /// An indexing job of the object.
+    Job,
+}
+
+/// One entry of the route table.
+#[derive(Clone, Debug)]
+pub struct Route {
+    pub operation: Operation,
+    /// The spec's `operationId`.
+    pub id: &'static str,
+    pub method: Method,
+    pub path: &'static [Segment],
+    pub product: Product,
+}
+
+macro_rules! segment {
+    (scope) => {
+        Segment::Scope
+    };
+    (owner) => {
+        Segment::Owner
+    };
+    (id) => {
+        Segment::Id
+    };
+    (namespace) => {
+        Segment::Namespace
+    };
+    (job) => {
+        Segment::Job
+    };
+    ($literal:literal) => {
+        Segment::Literal($literal)
+    };
+}
+
+/// Declares [`Operation`] and [`ROUTES`] from one list, so that an operation cannot lack its
+/// entry, nor the enum and the table disagree on the order.
+macro_rules! routes {
+    ($($variant:ident => $id:literal, $product:ident, $method:ident [$($segment:tt),*];)*) => {
+        /// The operations of `spec/openapi.json`.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum Operation {
             $($variant,)*
@@ -22,74 +103,134 @@ macro_rules! operations {
         impl Operation {
             /// Every operation, in the order declared.
             pub const ALL: &[Operation] = &[$(Operation::$variant,)*];
-
-            /// The spec's `operationId`.
-            pub fn id(self) -> &'static str {
-                match self {
-                    $(Operation::$variant => $id,)*
-                }
-            }
         }
+
+        /// Every operation's entry, in the order of [`Operation::ALL`].
+        pub const ROUTES: &[Route] = &[$(Route {
+            operation: Operation::$variant,
+            id: $id,
+            method: Method::$method,
+            path: &[$(segment!($segment)),*],
+            product: Product::$product,
+        },)*];
     };
 }
 
-operations! {
-    UserTokensList => "user_tokens_list",
-    UserTokensCreate => "user_tokens_create",
-    UserTokensGet => "user_tokens_get",
-    UserTokensUpdate => "user_tokens_update",
-    UserTokensDelete => "user_tokens_delete",
-    UserTokensRoll => "user_tokens_roll",
-    UserTokensVerify => "user_tokens_verify",
-    PermissionGroupsList => "permission_groups_list",
-    AiSearchTokensList => "ai_search_tokens_list",
-    AiSearchTokensCreate => "ai_search_tokens_create",
-    AiSearchTokensGet => "ai_search_tokens_get",
-    AiSearchTokensUpdate => "ai_search_tokens_update",
-    AiSearchTokensDelete => "ai_search_tokens_delete",
-    AiSearchInstancesList => "ai_search_instances_list",
-    AiSearchInstancesCreate => "ai_search_instances_create",
-    AiSearchInstancesGet => "ai_search_instances_get",
-    AiSearchInstancesUpdate => "ai_search_instances_update",
-    AiSearchInstancesDelete => "ai_search_instances_delete",
-    AccessServiceTokensList => "access_service_tokens_list",
-    AccessServiceTokensCreate => "access_service_tokens_create",
-    AccessServiceTokensGet => "access_service_tokens_get",
-    AccessServiceTokensUpdate => "access_service_tokens_update",
-    AccessServiceTokensDelete => "access_service_tokens_delete",
-    AccessServiceTokensRefresh => "access_service_tokens_refresh",
-    AccessServiceTokensRotate => "access_service_tokens_rotate",
-    AccountTokensList => "account_tokens_list",
-    AccountTokensCreate => "account_tokens_create",
-    AccountTokensGet => "account_tokens_get",
-    AccountTokensUpdate => "account_tokens_update",
-    AccountTokensDelete => "account_tokens_delete",
-    AccountTokensRoll => "account_tokens_roll",
-    AccountTokensVerify => "account_tokens_verify",
-    AccountPermissionGroupsList => "account_permission_groups_list",
-    AiSearchNamespacesList => "ai_search_namespaces_list",
-    AiSearchNamespacesCreate => "ai_search_namespaces_create",
-    AiSearchNamespacesGet => "ai_search_namespaces_get",
-    AiSearchNamespacesUpdate => "ai_search_namespaces_update",
-    AiSearchNamespacesDelete => "ai_search_namespaces_delete",
-    AiSearchNamespaceInstancesList => "ai_search_namespace_instances_list",
-    AiSearchNamespaceInstancesCreate => "ai_search_namespace_instances_create",
-    AiSearchNamespaceInstancesGet => "ai_search_namespace_instances_get",
-    AiSearchNamespaceInstancesUpdate => "ai_search_namespace_instances_update",
-    AiSearchNamespaceInstancesDelete => "ai_search_namespace_instances_delete",
-    AiSearchJobsList => "ai_search_jobs_list",
-    AiSearchJobsGet => "ai_search_jobs_get",
-    AiSearchStats => "ai_search_stats",
-    AiSearchSearch => "ai_search_search",
-    AiSearchNamespaceJobsList => "ai_search_namespace_jobs_list",
-    AiSearchNamespaceJobsGet => "ai_search_namespace_jobs_get",
-    AiSearchNamespaceStats => "ai_search_namespace_stats",
-    AiSearchNamespaceSearch => "ai_search_namespace_search",
-    R2BucketsGet => "r2_buckets_get",
-    R2BucketsCreate => "r2_buckets_create",
+routes! {
+    UserTokensList => "user_tokens_list", UserTokens, GET ["user", "tokens"];
+    UserTokensCreate => "user_tokens_create", UserTokens, POST ["user", "tokens"];
+    UserTokensGet => "user_tokens_get", UserTokens, GET ["user", "tokens", id];
+    UserTokensUpdate => "user_tokens_update", UserTokens, PUT ["user", "tokens", id];
+    UserTokensDelete => "user_tokens_delete", UserTokens, DELETE ["user", "tokens", id];
+    UserTokensRoll => "user_tokens_roll", UserTokens, PUT ["user", "tokens", id, "value"];
+    UserTokensVerify => "user_tokens_verify", UserTokens, GET ["user", "tokens", "verify"];
+    PermissionGroupsList => "permission_groups_list", UserTokens, GET
+        ["user", "tokens", "permission_groups"];
+    AiSearchTokensList => "ai_search_tokens_list", AiSearch, GET
+        ["accounts", owner, "ai-search", "tokens"];
+    AiSearchTokensCreate => "ai_search_tokens_create", AiSearch, POST
+        ["accounts", owner, "ai-search", "tokens"];
+    AiSearchTokensGet => "ai_search_tokens_get", AiSearch, GET
+        ["accounts", owner, "ai-search", "tokens", id];
+    AiSearchTokensUpdate => "ai_search_tokens_update", AiSearch, PUT
+        ["accounts", owner, "ai-search", "tokens", id];
+    AiSearchTokensDelete => "ai_search_tokens_delete", AiSearch, DELETE
+        ["accounts", owner, "ai-search", "tokens", id];
+    AiSearchInstancesList => "ai_search_instances_list", AiSearch, GET
+        ["accounts", owner, "ai-search", "instances"];
+    AiSearchInstancesCreate => "ai_search_instances_create", AiSearch, POST
+        ["accounts", owner, "ai-search", "instances"];
+    AiSearchInstancesGet => "ai_search_instances_get", AiSearch, GET
+        ["accounts", owner, "ai-search", "instances", id];
+    AiSearchInstancesUpdate => "ai_search_instances_update", AiSearch, PUT
+        ["accounts", owner, "ai-search", "instances", id];
+    AiSearchInstancesDelete => "ai_search_instances_delete", AiSearch, DELETE
+        ["accounts", owner, "ai-search", "instances", id];
+    AccessServiceTokensList => "access_service_tokens_list", Access, GET
+        [scope, owner, "access", "service_tokens"];
+    AccessServiceTokensCreate => "access_service_tokens_create", Access, POST
+        [scope, owner, "access", "service_tokens"];
+    AccessServiceTokensGet => "access_service_tokens_get", Access, GET
+        [scope, owner, "access", "service_tokens", id];
+    AccessServiceTokensUpdate => "access_service_tokens_update", Access, PUT
+        [scope, owner, "access", "service_tokens", id];
+    AccessServiceTokensDelete => "access_service_tokens_delete", Access, DELETE
+        [scope, owner, "access", "service_tokens", id];
+    AccessServiceTokensRefresh => "access_service_tokens_refresh", Access, POST
+        ["accounts", owner, "access", "service_tokens", id, "refresh"];
+    AccessServiceTokensRotate => "access_service_tokens_rotate", Access, POST
+        ["accounts", owner, "access", "service_tokens", id, "rotate"];
+    AccountTokensList => "account_tokens_list", AccountTokens, GET ["accounts", owner, "tokens"];
+    AccountTokensCreate => "account_tokens_create", AccountTokens, POST
+        ["accounts", owner, "tokens"];
+    AccountTokensGet => "account_tokens_get", AccountTokens, GET
+        ["accounts", owner, "tokens", id];
+    AccountTokensUpdate => "account_tokens_update", AccountTokens, PUT
+        ["accounts", owner, "tokens", id];
+    AccountTokensDelete => "account_tokens_delete", AccountTokens, DELETE
+        ["accounts", owner, "tokens", id];
+    AccountTokensRoll => "account_tokens_roll", AccountTokens, PUT
+        ["accounts", owner, "tokens", id, "value"];
+    AccountTokensVerify => "account_tokens_verify", AccountTokens, GET
+        ["accounts", owner, "tokens", "verify"];
+    AccountPermissionGroupsList => "account_permission_groups_list", AccountTokens, GET
+        ["accounts", owner, "tokens", "permission_groups"];
+    AiSearchNamespacesList => "ai_search_namespaces_list", AiSearch, GET
+        ["accounts", owner, "ai-search", "namespaces"];
+    AiSearchNamespacesCreate => "ai_search_namespaces_create", AiSearch, POST
+        ["accounts", owner, "ai-search", "namespaces"];
+    AiSearchNamespacesGet => "ai_search_namespaces_get", AiSearch, GET
+        ["accounts", owner, "ai-search", "namespaces", namespace];
+    AiSearchNamespacesUpdate => "ai_search_namespaces_update", AiSearch, PUT
+        ["accounts", owner, "ai-search", "namespaces", namespace];
+    AiSearchNamespacesDelete => "ai_search_namespaces_delete", AiSearch, DELETE
+        ["accounts", owner, "ai-search", "namespaces", namespace];
+    AiSearchNamespaceInstancesList => "ai_search_namespace_instances_list", AiSearch, GET
+        ["accounts", owner, "ai-search", "namespaces", namespace, "instances"];
+    AiSearchNamespaceInstancesCreate => "ai_search_namespace_instances_create", AiSearch, POST
+        ["accounts", owner, "ai-search", "namespaces", namespace, "instances"];
+    AiSearchNamespaceInstancesGet => "ai_search_namespace_instances_get", AiSearch, GET
+        ["accounts", owner, "ai-search", "namespaces", namespace, "instances", id];
+    AiSearchNamespaceInstancesUpdate => "ai_search_namespace_instances_update", AiSearch, PUT
+        ["accounts", owner, "ai-search", "namespaces", namespace, "instances", id];
+    AiSearchNamespaceInstancesDelete => "ai_search_namespace_instances_delete", AiSearch, DELETE
+        ["accounts", owner, "ai-search", "namespaces", namespace, "instances", id];
+    AiSearchJobsList => "ai_search_jobs_list", AiSearch, GET
+        ["accounts", owner, "ai-search", "instances", id, "jobs"];
+    AiSearchJobsGet => "ai_search_jobs_get", AiSearch, GET
+        ["accounts", owner, "ai-search", "instances", id, "jobs", job];
+    AiSearchStats => "ai_search_stats", AiSearch, GET
+        ["accounts", owner, "ai-search", "instances", id, "stats"];
+    AiSearchSearch => "ai_search_search", AiSearch, POST
+        ["accounts", owner, "ai-search", "instances", id, "search"];
+    AiSearchNamespaceJobsList => "ai_search_namespace_jobs_list", AiSearch, GET
+        ["accounts", owner, "ai-search", "namespaces", namespace, "instances", id, "jobs"];
+    AiSearchNamespaceJobsGet => "ai_search_namespace_jobs_get", AiSearch, GET
+        ["accounts", owner, "ai-search", "namespaces", namespace, "instances", id, "jobs", job];
+    AiSearchNamespaceStats => "ai_search_namespace_stats", AiSearch, GET
+        ["accounts", owner, "ai-search", "namespaces", namespace, "instances", id, "stats"];
+    AiSearchNamespaceSearch => "ai_search_namespace_search", AiSearch, POST
+        ["accounts", owner, "ai-search", "namespaces", namespace, "instances", id, "search"];
+    R2BucketsGet => "r2_buckets_get", R2, GET ["accounts", owner, "r2", "buckets", id];
+    R2BucketsCreate => "r2_buckets_create", R2, POST ["accounts", owner, "r2", "buckets"];
 }
 
 impl Operation {
+    /// This operation's entry in [`ROUTES`].
+    pub fn route(self) -> &'static Route {
+        // The macro writes `ROUTES` in the order of the variants.
+        &ROUTES[self as usize]
+    }
+
+    /// The spec's `operationId`.
+    pub fn id(self) -> &'static str {
+        self.route().id
+    }
+
+    pub fn product(self) -> Product {
+        self.route().product
+    }
+
     pub fn from_id(id: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|op| op.id() == id)
     }
@@ -104,31 +245,63 @@ impl Operation {
             .find(|(id, _)| *id == self.id())
             .map_or(&[], |(_, groups)| groups)
     }
-
-    /// The user and account token operations, which the spec secures with API tokens only.
-    pub fn takes_only_api_tokens(self) -> bool {
-        self.id().starts_with("user_tokens_")
-            || self.id().starts_with("account_tokens_")
-            || matches!(
-                self,
-                Operation::PermissionGroupsList | Operation::AccountPermissionGroupsList
-            )
-    }
 }
 
-/// The parameters in an operation's path.
+/// The account (or zone) a path names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Owner {
+    /// The segment before the id: `accounts`, or for Access `zones` or anything else as sent.
+    pub scope: String,
+    pub id: String,
+}
+
+/// The parameters in an operation's path: each is there only if the route's path has it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PathParams {
-    /// `accounts` or `zones` (Access), or `accounts` (AI Search); anything else as sent.
-    pub scope: String,
-    /// The account (or zone) id.
-    pub owner: String,
+    /// None on the user's paths (`/user/...`).
+    pub owner: Option<Owner>,
     /// The id of the object the operation is about.
-    pub id: String,
-    /// The AI Search namespace in the path, if any.
-    pub namespace: String,
-    /// The id of the object under `id` (an indexing job), if any.
-    pub job: String,
+    pub id: Option<String>,
+    /// The AI Search namespace.
+    pub namespace: Option<String>,
+    /// An indexing job of the object.
+    pub job: Option<String>,
+}
+
+impl Route {
+    /// The parameters of `segments`, if they are this route's path.
+    fn captures(&self, segments: &[String]) -> Option<PathParams> {
+        if segments.len() != self.path.len() {
+            return None;
+        }
+        let mut params = PathParams::default();
+        let mut previous: Option<&String> = None;
+        for (segment, text) in self.path.iter().zip(segments) {
+            match segment {
+                Segment::Literal(literal) if text != literal => return None,
+                Segment::Literal(_) | Segment::Scope => {}
+                Segment::Owner => {
+                    params.owner = previous.map(|scope| Owner {
+                        scope: scope.clone(),
+                        id: text.clone(),
+                    });
+                }
+                Segment::Id => params.id = Some(text.clone()),
+                Segment::Namespace => params.namespace = Some(text.clone()),
+                Segment::Job => params.job = Some(text.clone()),
+            }
+            previous = Some(text);
+        }
+        Some(params)
+    }
+
+    /// Which segments are literal, from the first: of two paths that both match, the one with
+    /// a literal where the other has a parameter wins (`/user/tokens/verify` is not the token
+    /// `verify`), as OpenAPI matches concrete paths before templated ones.
+    fn literals(&self) -> Vec<bool> {
+        let literal = |segment: &Segment| matches!(segment, Segment::Literal(_));
+        self.path.iter().map(literal).collect()
+    }
 }
 
 /// Why a path names no operation.
@@ -149,246 +322,20 @@ pub fn route(method: &Method, path: &str) -> Result<(Operation, PathParams), Rou
     if segments.iter().any(String::is_empty) {
         return Err(RouteError::NotFound);
     }
-    let s: Vec<&str> = segments.iter().map(String::as_str).collect();
-    let p = |scope: &str, owner: &str, id: &str| PathParams {
-        scope: scope.to_owned(),
-        owner: owner.to_owned(),
-        id: id.to_owned(),
-        ..PathParams::default()
-    };
-    let ns = |acc: &str, namespace: &str, id: &str, job: &str| PathParams {
-        scope: "accounts".to_owned(),
-        owner: acc.to_owned(),
-        id: id.to_owned(),
-        namespace: namespace.to_owned(),
-        job: job.to_owned(),
-    };
-    use Operation::*;
-    // Each arm lists the operations of one path, by method.
-    let (candidates, params): (&[(Method, Operation)], PathParams) = match s.as_slice() {
-        ["user", "tokens"] => (
-            &[
-                (Method::GET, UserTokensList),
-                (Method::POST, UserTokensCreate),
-            ],
-            p("", "", ""),
-        ),
-        ["user", "tokens", "verify"] => (&[(Method::GET, UserTokensVerify)], p("", "", "")),
-        ["user", "tokens", "permission_groups"] => {
-            (&[(Method::GET, PermissionGroupsList)], p("", "", ""))
-        }
-        ["user", "tokens", id] => (
-            &[
-                (Method::GET, UserTokensGet),
-                (Method::PUT, UserTokensUpdate),
-                (Method::DELETE, UserTokensDelete),
-            ],
-            p("", "", id),
-        ),
-        ["user", "tokens", id, "value"] => (&[(Method::PUT, UserTokensRoll)], p("", "", id)),
-        ["accounts", acc, "ai-search", "tokens"] => (
-            &[
-                (Method::GET, AiSearchTokensList),
-                (Method::POST, AiSearchTokensCreate),
-            ],
-            p("accounts", acc, ""),
-        ),
-        ["accounts", acc, "ai-search", "tokens", id] => (
-            &[
-                (Method::GET, AiSearchTokensGet),
-                (Method::PUT, AiSearchTokensUpdate),
-                (Method::DELETE, AiSearchTokensDelete),
-            ],
-            p("accounts", acc, id),
-        ),
-        ["accounts", acc, "ai-search", "instances"] => (
-            &[
-                (Method::GET, AiSearchInstancesList),
-                (Method::POST, AiSearchInstancesCreate),
-            ],
-            p("accounts", acc, ""),
-        ),
-        ["accounts", acc, "ai-search", "instances", id] => (
-            &[
-                (Method::GET, AiSearchInstancesGet),
-                (Method::PUT, AiSearchInstancesUpdate),
-                (Method::DELETE, AiSearchInstancesDelete),
-            ],
-            p("accounts", acc, id),
-        ),
-        ["accounts", acc, "tokens"] => (
-            &[
-                (Method::GET, AccountTokensList),
-                (Method::POST, AccountTokensCreate),
-            ],
-            p("accounts", acc, ""),
-        ),
-        ["accounts", acc, "tokens", "verify"] => (
-            &[(Method::GET, AccountTokensVerify)],
-            p("accounts", acc, ""),
-        ),
-        ["accounts", acc, "tokens", "permission_groups"] => (
-            &[(Method::GET, AccountPermissionGroupsList)],
-            p("accounts", acc, ""),
-        ),
-        ["accounts", acc, "tokens", id] => (
-            &[
-                (Method::GET, AccountTokensGet),
-                (Method::PUT, AccountTokensUpdate),
-                (Method::DELETE, AccountTokensDelete),
-            ],
-            p("accounts", acc, id),
-        ),
-        ["accounts", acc, "tokens", id, "value"] => {
-            (&[(Method::PUT, AccountTokensRoll)], p("accounts", acc, id))
-        }
-        ["accounts", acc, "ai-search", "instances", id, "jobs"] => {
-            (&[(Method::GET, AiSearchJobsList)], p("accounts", acc, id))
-        }
-        ["accounts", acc, "ai-search", "instances", id, "jobs", job] => {
-            (&[(Method::GET, AiSearchJobsGet)], ns(acc, "", id, job))
-        }
-        ["accounts", acc, "ai-search", "instances", id, "stats"] => {
-            (&[(Method::GET, AiSearchStats)], p("accounts", acc, id))
-        }
-        ["accounts", acc, "ai-search", "instances", id, "search"] => {
-            (&[(Method::POST, AiSearchSearch)], p("accounts", acc, id))
-        }
-        ["accounts", acc, "ai-search", "namespaces"] => (
-            &[
-                (Method::GET, AiSearchNamespacesList),
-                (Method::POST, AiSearchNamespacesCreate),
-            ],
-            p("accounts", acc, ""),
-        ),
-        ["accounts", acc, "ai-search", "namespaces", name] => (
-            &[
-                (Method::GET, AiSearchNamespacesGet),
-                (Method::PUT, AiSearchNamespacesUpdate),
-                (Method::DELETE, AiSearchNamespacesDelete),
-            ],
-            ns(acc, name, "", ""),
-        ),
-        [
-            "accounts",
-            acc,
-            "ai-search",
-            "namespaces",
-            name,
-            "instances",
-        ] => (
-            &[
-                (Method::GET, AiSearchNamespaceInstancesList),
-                (Method::POST, AiSearchNamespaceInstancesCreate),
-            ],
-            ns(acc, name, "", ""),
-        ),
-        [
-            "accounts",
-            acc,
-            "ai-search",
-            "namespaces",
-            name,
-            "instances",
-            id,
-        ] => (
-            &[
-                (Method::GET, AiSearchNamespaceInstancesGet),
-                (Method::PUT, AiSearchNamespaceInstancesUpdate),
-                (Method::DELETE, AiSearchNamespaceInstancesDelete),
-            ],
-            ns(acc, name, id, ""),
-        ),
-        [
-            "accounts",
-            acc,
-            "ai-search",
-            "namespaces",
-            name,
-            "instances",
-            id,
-            "jobs",
-        ] => (
-            &[(Method::GET, AiSearchNamespaceJobsList)],
-            ns(acc, name, id, ""),
-        ),
-        [
-            "accounts",
-            acc,
-            "ai-search",
-            "namespaces",
-            name,
-            "instances",
-            id,
-            "jobs",
-            job,
-        ] => (
-            &[(Method::GET, AiSearchNamespaceJobsGet)],
-            ns(acc, name, id, job),
-        ),
-        [
-            "accounts",
-            acc,
-            "ai-search",
-            "namespaces",
-            name,
-            "instances",
-            id,
-            "stats",
-        ] => (
-            &[(Method::GET, AiSearchNamespaceStats)],
-            ns(acc, name, id, ""),
-        ),
-        [
-            "accounts",
-            acc,
-            "ai-search",
-            "namespaces",
-            name,
-            "instances",
-            id,
-            "search",
-        ] => (
-            &[(Method::POST, AiSearchNamespaceSearch)],
-            ns(acc, name, id, ""),
-        ),
-        ["accounts", acc, "r2", "buckets"] => {
-            (&[(Method::POST, R2BucketsCreate)], p("accounts", acc, ""))
-        }
-        ["accounts", acc, "r2", "buckets", bucket] => {
-            (&[(Method::GET, R2BucketsGet)], p("accounts", acc, bucket))
-        }
-        ["accounts", acc, "access", "service_tokens", id, "refresh"] => (
-            &[(Method::POST, AccessServiceTokensRefresh)],
-            p("accounts", acc, id),
-        ),
-        ["accounts", acc, "access", "service_tokens", id, "rotate"] => (
-            &[(Method::POST, AccessServiceTokensRotate)],
-            p("accounts", acc, id),
-        ),
-        // The scope is a path parameter in the spec, so any value routes here and the handler
-        // answers 404 for values other than `accounts` and `zones`.
-        [scope, owner, "access", "service_tokens"] => (
-            &[
-                (Method::GET, AccessServiceTokensList),
-                (Method::POST, AccessServiceTokensCreate),
-            ],
-            p(scope, owner, ""),
-        ),
-        [scope, owner, "access", "service_tokens", id] => (
-            &[
-                (Method::GET, AccessServiceTokensGet),
-                (Method::PUT, AccessServiceTokensUpdate),
-                (Method::DELETE, AccessServiceTokensDelete),
-            ],
-            p(scope, owner, id),
-        ),
-        _ => return Err(RouteError::NotFound),
-    };
-    candidates
+    let matching: Vec<(&Route, PathParams)> = ROUTES
         .iter()
-        .find(|(m, _)| m == method)
-        .map(|(_, op)| (*op, params))
+        .filter_map(|route| Some((route, route.captures(&segments)?)))
+        .collect();
+    let best = matching
+        .iter()
+        .map(|(route, _)| route.literals())
+        .max()
+        .ok_or(RouteError::NotFound)?;
+    matching
+        .into_iter()
+        .filter(|(route, _)| route.literals() == best)
+        .find(|(route, _)| route.method == *method)
+        .map(|(route, params)| (route.operation, params))
         .ok_or(RouteError::MethodNotAllowed)
 }
 
@@ -401,7 +348,9 @@ mod tests {
         let (op, _) = route(&Method::GET, "/client/v4/user/tokens/verify").unwrap();
         assert_eq!(op, Operation::UserTokensVerify);
         let (op, params) = route(&Method::GET, "/client/v4/user/tokens/abc").unwrap();
-        assert_eq!((op, params.id.as_str()), (Operation::UserTokensGet, "abc"));
+        assert_eq!(op, Operation::UserTokensGet);
+        assert_eq!(params.id.as_deref(), Some("abc"));
+        assert_eq!(params.owner, None);
     }
 
     #[test]
@@ -409,10 +358,9 @@ mod tests {
         let (op, params) =
             route(&Method::GET, "/client/v4/zones/z1/access/service_tokens").unwrap();
         assert_eq!(op, Operation::AccessServiceTokensList);
-        assert_eq!(
-            (params.scope.as_str(), params.owner.as_str()),
-            ("zones", "z1")
-        );
+        let owner = params.owner.unwrap();
+        assert_eq!((owner.scope.as_str(), owner.id.as_str()), ("zones", "z1"));
+        assert_eq!(params.id, None);
         assert_eq!(
             route(
                 &Method::POST,
@@ -420,6 +368,31 @@ mod tests {
             ),
             Err(RouteError::NotFound)
         );
+    }
+
+    #[test]
+    fn each_parameter_is_captured_and_only_those_of_the_path() {
+        let path = "/client/v4/accounts/a1/ai-search/namespaces/n1/instances/i1/jobs/j1";
+        let (op, params) = route(&Method::GET, path).unwrap();
+        assert_eq!(op, Operation::AiSearchNamespaceJobsGet);
+        let owner = Owner {
+            scope: "accounts".into(),
+            id: "a1".into(),
+        };
+        let expected = PathParams {
+            owner: Some(owner.clone()),
+            id: Some("i1".into()),
+            namespace: Some("n1".into()),
+            job: Some("j1".into()),
+        };
+        assert_eq!(params, expected);
+        let (_, params) =
+            route(&Method::GET, "/client/v4/accounts/a1/ai-search/instances").unwrap();
+        let expected = PathParams {
+            owner: Some(owner),
+            ..PathParams::default()
+        };
+        assert_eq!(params, expected);
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! Answering one request: admin API or Cloudflare operation, faults, auth, dispatch, logging.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
 use http_body_util::{BodyExt, Full};
@@ -10,118 +9,17 @@ use hyper::header::{CONNECTION, CONTENT_TYPE, HeaderName, HeaderValue, RETRY_AFT
 use hyper::http::request::Parts;
 use hyper::{Request, Response, StatusCode};
 use serde_json::Value;
-use tokio::sync::watch;
 
 use crate::admin;
-use crate::auth::{self, Credentials};
+use crate::auth;
 use crate::envelope::{ApiError, error_body};
-use crate::faults::{FaultAction, FaultQueue};
+use crate::faults::FaultAction;
 use crate::ids;
 use crate::query::Query;
-use crate::requests::{AuthUsed, RecordedRequest, RequestLog, recorded_body, recorded_headers};
-use crate::resources::{Call, State};
+use crate::requests::{AuthUsed, RecordedRequest, recorded_body, recorded_headers};
+use crate::resources::Call;
 use crate::routes::{self, RouteError};
-use crate::server::Limits;
-
-/// What every connection's handler shares.
-pub(crate) struct Shared {
-    pub credentials: Credentials,
-    pub limits: Limits,
-    inner: Mutex<Inner>,
-    seq: AtomicU64,
-    pub holds: Holds,
-}
-
-/// The answers `hold` faults keep back: how many are held now, and the signal that releases them.
-pub(crate) struct Holds {
-    held: watch::Sender<usize>,
-    releases: watch::Sender<u64>,
-}
-
-impl Holds {
-    fn new() -> Self {
-        Self {
-            held: watch::Sender::new(0),
-            releases: watch::Sender::new(0),
-        }
-    }
-
-    /// How many requests have been carried out and wait for their answer to be released.
-    pub fn held(&self) -> usize {
-        *self.held.borrow()
-    }
-
-    /// Resolves once at least `n` requests are held.
-    pub async fn wait_for(&self, n: usize) {
-        let mut held = self.held.subscribe();
-        // The guard `wait_for` returns must not live across an await: it is not `Send`.
-        let _ = held.wait_for(|held| *held >= n).await;
-    }
-
-    /// Lets every request held now send its answer.
-    pub fn release(&self) {
-        self.releases.send_modify(|generation| *generation += 1);
-    }
-}
-
-/// One held request: counted while it waits, uncounted however its wait ends (a release, or the
-/// connection or the server going away).
-struct Held<'a>(&'a Holds);
-
-impl<'a> Held<'a> {
-    fn start(holds: &'a Holds) -> Self {
-        holds.held.send_modify(|held| *held += 1);
-        Self(holds)
-    }
-}
-
-impl Drop for Held<'_> {
-    fn drop(&mut self) {
-        self.0.held.send_modify(|held| *held -= 1);
-    }
-}
-
-/// The mutable part, behind one lock: handlers are quick and never hold it across an await.
-#[derive(Default)]
-pub(crate) struct Inner {
-    pub state: State,
-    pub faults: FaultQueue,
-    pub log: RequestLog,
-}
-
-impl Shared {
-    pub fn new(credentials: Credentials, faults: FaultQueue, limits: Limits) -> Self {
-        let inner = Inner {
-            faults,
-            log: RequestLog::with_capacity(limits.max_logged_requests),
-            ..Inner::default()
-        };
-        Self {
-            credentials,
-            limits,
-            inner: Mutex::new(inner),
-            seq: AtomicU64::new(0),
-            holds: Holds::new(),
-        }
-    }
-
-    /// The lock; a panic elsewhere while holding it leaves the state usable for the next test.
-    pub fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn set_status(&self, seq: u64, status: Option<u16>) {
-        if let Some(record) = self.lock().log.get_mut(seq) {
-            record.status = status;
-        }
-    }
-
-    fn set_auth(inner: &mut Inner, seq: u64, auth: &AuthUsed) {
-        if let Some(record) = inner.log.get_mut(seq) {
-            record.auth = auth.clone();
-        }
-    }
-}
+use crate::shared::Shared;
 
 /// The error a handler returns to make hyper close the connection without an answer.
 #[derive(Debug)]
@@ -161,7 +59,7 @@ pub(crate) async fn handle(
     shared: Arc<Shared>,
     request: Request<Incoming>,
 ) -> Result<Answer, DropConnection> {
-    let seq = shared.seq.fetch_add(1, Ordering::Relaxed) + 1;
+    let seq = shared.next_seq();
     let ray = format!("{seq:016x}-FAKE");
     let (parts, body) = request.into_parts();
     let limits = shared.limits;
@@ -180,8 +78,7 @@ pub(crate) async fn handle(
 
     let routed = routes::route(&parts.method, parts.uri.path());
     let operation = routed.as_ref().ok().map(|(op, _)| *op);
-    // Subscribed before the request is carried out, so that no release after that is missed.
-    let mut releases = shared.holds.releases.subscribe();
+    let releases = shared.holds.releases();
     let fault = arrive(&shared, seq, operation, &parts, &bytes);
     if let Some(response) = answer_fault(fault.as_ref(), &ray).await? {
         shared.set_status(seq, Some(response.status().as_u16()));
@@ -199,10 +96,7 @@ pub(crate) async fn handle(
             json_answer(status, &body, &ray)
         }
         Some(FaultAction::Hold) => {
-            let held = Held::start(&shared.holds);
-            // An error means the server is going away: the answer goes nowhere either way.
-            let _ = releases.changed().await;
-            drop(held);
+            shared.holds.hold(releases).await;
             json_answer(status, &body, &ray)
         }
         Some(FaultAction::Truncate) => {
@@ -397,7 +291,7 @@ fn process(
         &shared.credentials,
         &inner.state.user_tokens,
     );
-    Shared::set_auth(inner, seq, &auth);
+    inner.set_auth(seq, &auth);
     if let Err(e) = auth::authorize(op, &auth, &inner.state.user_tokens, now) {
         return fail(e);
     }

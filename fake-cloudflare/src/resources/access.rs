@@ -8,6 +8,7 @@ use crate::envelope::{ApiError, Reply};
 use crate::fields::{self, Object};
 use crate::ids::{self, timestamp};
 use crate::pagination;
+use crate::routes::Owner;
 
 const DEFAULT_DURATION: &str = "8760h";
 
@@ -169,21 +170,23 @@ pub struct ServiceTokens {
     tokens: Vec<ServiceToken>,
 }
 
-fn check_scope(scope: &str) -> Result<(), ApiError> {
-    match scope {
-        "accounts" | "zones" => Ok(()),
+/// The account or zone in the path; any other scope names no Access path.
+fn scoped<'c>(call: &'c Call) -> Result<&'c Owner, ApiError> {
+    let owner = call.owner()?;
+    match owner.scope.as_str() {
+        "accounts" | "zones" => Ok(owner),
         _ => Err(ApiError::no_route()),
     }
 }
 
 impl ServiceTokens {
     fn index(&self, call: &Call) -> Result<usize, ApiError> {
-        check_scope(&call.params.scope)?;
-        let p = call.params;
+        let owner = scoped(call)?;
+        let id = call.id()?;
         self.tokens
             .iter()
-            .position(|t| t.scope == p.scope && t.owner == p.owner && t.id == p.id)
-            .ok_or_else(|| ApiError::not_found("Access service token", &p.id))
+            .position(|t| t.scope == owner.scope && t.owner == owner.id && t.id == id)
+            .ok_or_else(|| ApiError::not_found("Access service token", id))
     }
 
     /// The tokens of `owner`, as fetched.
@@ -245,13 +248,13 @@ impl ServiceTokens {
     }
 
     pub fn list(&self, call: &Call) -> Result<Reply, ApiError> {
-        check_scope(&call.params.scope)?;
+        let owner = scoped(call)?;
         let name = call.query.get("name");
         let search = call.query.get("search").map(str::to_lowercase);
         let items = self
             .tokens
             .iter()
-            .filter(|t| t.scope == call.params.scope && t.owner == call.params.owner)
+            .filter(|t| t.scope == owner.scope && t.owner == owner.id)
             .filter(|t| name.is_none_or(|n| t.name == n))
             .filter(|t| {
                 search
@@ -264,9 +267,9 @@ impl ServiceTokens {
     }
 
     pub fn create(&mut self, call: &Call) -> Result<Reply, ApiError> {
-        check_scope(&call.params.scope)?;
+        let owner = scoped(call)?;
         let obj = fields::object(call.body, true)?;
-        let view = self.insert(&call.params.scope, &call.params.owner, &obj, call.now)?;
+        let view = self.insert(&owner.scope, &owner.id, &obj, call.now)?;
         Ok(Reply::created(view))
     }
 

@@ -351,11 +351,12 @@ impl AiSearch {
     }
 
     pub fn list_tokens(&self, call: &Call) -> Result<Reply, ApiError> {
+        let account = call.account()?;
         let search = call.query.get("search").map(str::to_lowercase);
         let items = self
             .tokens
             .iter()
-            .filter(|t| t.account == call.params.owner)
+            .filter(|t| t.account == account)
             .filter(|t| {
                 search
                     .as_ref()
@@ -371,9 +372,10 @@ impl AiSearch {
         call: &Call,
         user_tokens: &UserTokens,
     ) -> Result<Reply, ApiError> {
+        let account = call.account()?;
         let body = token_body(call, user_tokens)?;
         let token = Token {
-            account: call.params.owner.clone(),
+            account: account.to_owned(),
             id: ids::uuid(),
             name: body.name,
             cf_api_id: body.cf_api_id,
@@ -390,8 +392,9 @@ impl AiSearch {
     }
 
     pub fn get_token(&self, call: &Call) -> Result<Reply, ApiError> {
-        check_uuid(&call.params.id)?;
-        let i = self.token_index(&call.params.owner, &call.params.id)?;
+        let id = call.id()?;
+        check_uuid(id)?;
+        let i = self.token_index(call.account()?, id)?;
         Ok(Reply::ok(self.tokens[i].view()))
     }
 
@@ -400,8 +403,9 @@ impl AiSearch {
         call: &Call,
         user_tokens: &UserTokens,
     ) -> Result<Reply, ApiError> {
-        check_uuid(&call.params.id)?;
-        let i = self.token_index(&call.params.owner, &call.params.id)?;
+        let id = call.id()?;
+        check_uuid(id)?;
+        let i = self.token_index(call.account()?, id)?;
         let body = token_body(call, user_tokens)?;
         let token = &mut self.tokens[i];
         token.name = body.name;
@@ -413,13 +417,14 @@ impl AiSearch {
     }
 
     pub fn delete_token(&mut self, call: &Call) -> Result<Reply, ApiError> {
-        check_uuid(&call.params.id)?;
-        let (account, id) = (&call.params.owner, &call.params.id);
+        let id = call.id()?;
+        check_uuid(id)?;
+        let account = call.account()?;
         let i = self.token_index(account, id)?;
         let users: Vec<&str> = self
             .instances
             .iter()
-            .filter(|inst| &inst.account == account && inst.str_field("token_id") == Some(id))
+            .filter(|inst| inst.account == account && inst.str_field("token_id") == Some(id))
             .map(Instance::id)
             .collect();
         if !users.is_empty() {
@@ -437,10 +442,11 @@ impl AiSearch {
         let ascending = call.query.one_of("order_by_direction", &["asc", "desc"])? == Some("asc");
         let namespace = call.query.get("namespace");
         let search = call.query.get("search").map(str::to_lowercase);
+        let account = call.account()?;
         let mut items: Vec<Value> = self
             .instances
             .iter()
-            .filter(|i| i.account == call.params.owner)
+            .filter(|i| i.account == account)
             .filter(|i| namespace.is_none_or(|n| i.str_field("namespace") == Some(n)))
             .filter(|i| {
                 search
@@ -465,7 +471,7 @@ impl AiSearch {
         call: &Call,
         namespace: Option<&str>,
     ) -> Result<Reply, ApiError> {
-        let account = &call.params.owner;
+        let account = call.account()?;
         let body = fields::object(call.body, false)?;
         let id = fields::req_str(&body, "id")?;
         check_instance_id(id)?;
@@ -500,7 +506,7 @@ impl AiSearch {
         fields.insert("created_by".into(), actor.clone());
         fields.insert("modified_by".into(), actor);
         let instance = Instance {
-            account: account.clone(),
+            account: account.to_owned(),
             fields,
             indexing: Indexing::new(self.indexing, call.now),
         };
@@ -510,15 +516,15 @@ impl AiSearch {
     }
 
     pub fn get_instance(&self, call: &Call) -> Result<Reply, ApiError> {
-        let i = self.instance_index(&call.params.owner, &call.params.id)?;
+        let i = self.instance_index(call.account()?, call.id()?)?;
         Ok(Reply::ok(instance_fields::single(
             &self.instances[i].fields,
         )))
     }
 
     pub fn update_instance(&mut self, call: &Call) -> Result<Reply, ApiError> {
-        let account = &call.params.owner;
-        let i = self.instance_index(account, &call.params.id)?;
+        let account = call.account()?;
+        let i = self.instance_index(account, call.id()?)?;
         let body = fields::object(call.body, false)?;
         if let Some(token_id) = fields::opt_str(&body, "token_id")? {
             self.check_token_ref(account, token_id)?;
@@ -535,7 +541,7 @@ impl AiSearch {
     }
 
     pub fn delete_instance(&mut self, call: &Call) -> Result<Reply, ApiError> {
-        let i = self.instance_index(&call.params.owner, &call.params.id)?;
+        let i = self.instance_index(call.account()?, call.id()?)?;
         Ok(Reply::ok(instance_fields::single(
             &self.instances.remove(i).fields,
         )))
@@ -552,8 +558,8 @@ impl AiSearch {
 
     /// Checks that the path's namespace exists (`default` always does).
     fn check_namespace(&self, call: &Call) -> Result<(), ApiError> {
-        let name = &call.params.namespace;
-        if name == DEFAULT_NAMESPACE || self.namespace_index(&call.params.owner, name).is_some() {
+        let name = call.namespace()?;
+        if name == DEFAULT_NAMESPACE || self.namespace_index(call.account()?, name).is_some() {
             Ok(())
         } else {
             Err(ApiError::not_found("AI Search namespace", name))
@@ -571,19 +577,19 @@ impl AiSearch {
     }
 
     pub fn list_namespaces(&self, call: &Call) -> Result<Reply, ApiError> {
-        let account = &call.params.owner;
+        let account = call.account()?;
         let mut items = vec![Self::default_namespace(account).view()];
         items.extend(
             self.namespaces
                 .iter()
-                .filter(|n| &n.account == account)
+                .filter(|n| n.account == account)
                 .map(Namespace::view),
         );
         pagination::page(items, call.query, pagination::AI_SEARCH_INSTANCES)
     }
 
     pub fn create_namespace(&mut self, call: &Call) -> Result<Reply, ApiError> {
-        let account = &call.params.owner;
+        let account = call.account()?;
         let body = fields::object(call.body, true)?;
         let name = fields::req_str(&body, "name")?;
         check_instance_id(name).map_err(|e| e.at_field("name"))?;
@@ -596,7 +602,7 @@ impl AiSearch {
             .at_field("name"));
         }
         let namespace = Namespace {
-            account: account.clone(),
+            account: account.to_owned(),
             name: name.to_owned(),
             description: fields::opt_str(&body, "description")?.map(str::to_owned),
             public_endpoint_params: fields::opt_object(&body, "public_endpoint_params")?
@@ -610,7 +616,7 @@ impl AiSearch {
     }
 
     pub fn get_namespace(&self, call: &Call) -> Result<Reply, ApiError> {
-        let (account, name) = (&call.params.owner, &call.params.namespace);
+        let (account, name) = (call.account()?, call.namespace()?);
         if name == DEFAULT_NAMESPACE {
             return Ok(Reply::ok(Self::default_namespace(account).view()));
         }
@@ -621,7 +627,7 @@ impl AiSearch {
     }
 
     pub fn update_namespace(&mut self, call: &Call) -> Result<Reply, ApiError> {
-        let (account, name) = (&call.params.owner, &call.params.namespace);
+        let (account, name) = (call.account()?, call.namespace()?);
         let i = self
             .namespace_index(account, name)
             .ok_or_else(|| ApiError::not_found("AI Search namespace", name))?;
@@ -637,7 +643,7 @@ impl AiSearch {
     }
 
     pub fn delete_namespace(&mut self, call: &Call) -> Result<Reply, ApiError> {
-        let (account, name) = (&call.params.owner, &call.params.namespace);
+        let (account, name) = (call.account()?, call.namespace()?);
         if name == DEFAULT_NAMESPACE {
             return Err(ApiError::invalid("the default namespace cannot be deleted"));
         }
@@ -647,7 +653,7 @@ impl AiSearch {
         let inside: Vec<&str> = self
             .instances
             .iter()
-            .filter(|inst| &inst.account == account && inst.namespace() == name)
+            .filter(|inst| inst.account == account && inst.namespace() == name)
             .map(Instance::id)
             .collect();
         // The spec documents 400 (not 409) as the refusal of a namespace that is not empty.
@@ -665,29 +671,31 @@ impl AiSearch {
     /// The instance a namespaced path names: in that namespace, which must exist.
     fn namespaced_index(&self, call: &Call) -> Result<usize, ApiError> {
         self.check_namespace(call)?;
-        let i = self.instance_index(&call.params.owner, &call.params.id)?;
-        if self.instances[i].namespace() == call.params.namespace {
+        let id = call.id()?;
+        let i = self.instance_index(call.account()?, id)?;
+        if self.instances[i].namespace() == call.namespace()? {
             Ok(i)
         } else {
-            Err(ApiError::not_found("AI Search instance", &call.params.id))
+            Err(ApiError::not_found("AI Search instance", id))
         }
     }
 
     /// The instance the path names, flat or namespaced.
     fn any_index(&self, call: &Call) -> Result<usize, ApiError> {
-        if call.params.namespace.is_empty() {
-            self.instance_index(&call.params.owner, &call.params.id)
-        } else {
+        if call.params.namespace.is_some() {
             self.namespaced_index(call)
+        } else {
+            self.instance_index(call.account()?, call.id()?)
         }
     }
 
     pub fn list_namespace_instances(&self, call: &Call) -> Result<Reply, ApiError> {
         self.check_namespace(call)?;
+        let (account, namespace) = (call.account()?, call.namespace()?);
         let items: Vec<Value> = self
             .instances
             .iter()
-            .filter(|i| i.account == call.params.owner && i.namespace() == call.params.namespace)
+            .filter(|i| i.account == account && i.namespace() == namespace)
             .map(|i| instance_fields::listed(&i.fields))
             .rev()
             .collect();
@@ -696,8 +704,7 @@ impl AiSearch {
 
     pub fn create_namespace_instance(&mut self, call: &Call) -> Result<Reply, ApiError> {
         self.check_namespace(call)?;
-        let namespace = call.params.namespace.clone();
-        self.create_instance_in(call, Some(&namespace))
+        self.create_instance_in(call, Some(call.namespace()?))
     }
 
     pub fn get_namespace_instance(&self, call: &Call) -> Result<Reply, ApiError> {
@@ -750,8 +757,9 @@ impl AiSearch {
     pub fn get_job(&self, call: &Call) -> Result<Reply, ApiError> {
         let i = self.any_index(call)?;
         let indexing = &self.instances[i].indexing;
-        if indexing.job_id != call.params.job {
-            return Err(ApiError::not_found("indexing job", &call.params.job));
+        let job = call.job()?;
+        if indexing.job_id != job {
+            return Err(ApiError::not_found("indexing job", job));
         }
         Ok(Reply::ok(indexing.job_view()))
     }

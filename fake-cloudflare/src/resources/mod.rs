@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use crate::envelope::{ApiError, Reply};
 use crate::query::Query;
 use crate::requests::AuthUsed;
-use crate::routes::{Operation, PathParams};
+use crate::routes::{Operation, Owner, PathParams};
 
 /// What a handler gets to know about a request.
 pub struct Call<'a> {
@@ -25,7 +25,38 @@ pub struct Call<'a> {
     pub now: DateTime<Utc>,
 }
 
+/// A parameter the handler's path has. The route table gives it to every operation whose
+/// handler asks for it; were it ever missing, the path is answered as unknown, not with a panic.
+fn required<T>(param: Option<T>) -> Result<T, ApiError> {
+    param.ok_or_else(ApiError::no_route)
+}
+
 impl Call<'_> {
+    /// The account or zone in the path.
+    pub fn owner(&self) -> Result<&Owner, ApiError> {
+        required(self.params.owner.as_ref())
+    }
+
+    /// The id of the account in the path.
+    pub fn account(&self) -> Result<&str, ApiError> {
+        Ok(&self.owner()?.id)
+    }
+
+    /// The id of the object in the path.
+    pub fn id(&self) -> Result<&str, ApiError> {
+        required(self.params.id.as_deref())
+    }
+
+    /// The AI Search namespace in the path.
+    pub fn namespace(&self) -> Result<&str, ApiError> {
+        required(self.params.namespace.as_deref())
+    }
+
+    /// The indexing job in the path.
+    pub fn job(&self) -> Result<&str, ApiError> {
+        required(self.params.job.as_deref())
+    }
+
     /// Who to name in `created_by`/`modified_by`: the email, or the user token's id.
     pub fn actor(&self) -> Option<String> {
         match self.auth {
@@ -53,12 +84,11 @@ impl State {
         self.ai_search.indexing = indexing;
     }
 
-    /// Carries out `op`. AI Search's errors carry a `path` (empty when the problem is not one
-    /// field's); the others have Cloudflare's classic shape, without one.
+    /// Carries out `op`; its errors carry a `path` or not, as its product's do.
     pub fn dispatch(&mut self, op: Operation, call: &Call) -> Result<Reply, ApiError> {
-        let ai_search = op.id().starts_with("ai_search_");
+        let with_path = op.product().errors_carry_a_path();
         self.carry_out(op, call).map_err(|mut e| {
-            e.path = if ai_search {
+            e.path = if with_path {
                 Some(e.path.unwrap_or_default())
             } else {
                 None

@@ -91,9 +91,9 @@ impl Buckets {
     }
 
     pub fn get(&self, call: &Call) -> Result<Reply, ApiError> {
-        let name = &call.params.id;
+        let name = call.id()?;
         let bucket = self
-            .find(&call.params.owner, name)
+            .find(call.account()?, name)
             .ok_or_else(|| ApiError::new(404, 10006, "The specified bucket does not exist."))?;
         Ok(Reply::ok(bucket.view()))
     }
@@ -105,7 +105,8 @@ impl Buckets {
         let location = one_of(&body, "locationHint", LOCATIONS)?.unwrap_or_else(|| "enam".into());
         let storage_class =
             one_of(&body, "storageClass", STORAGE_CLASSES)?.unwrap_or_else(|| "Standard".into());
-        if self.find(&call.params.owner, name).is_some() {
+        let account = call.account()?;
+        if self.find(account, name).is_some() {
             return Err(ApiError::new(
                 409,
                 10004,
@@ -113,7 +114,7 @@ impl Buckets {
             ));
         }
         let bucket = Bucket {
-            account: call.params.owner.clone(),
+            account: account.to_owned(),
             name: name.to_owned(),
             location,
             storage_class,

@@ -325,12 +325,12 @@ impl UserTokens {
     }
 
     /// Whose tokens an operation is about: the user's, or the account's in its path.
-    fn owner<'c>(call: &'c Call, account: bool) -> Option<&'c str> {
-        account.then_some(call.params.owner.as_str())
+    fn owner<'c>(call: &'c Call, account: bool) -> Result<Option<&'c str>, ApiError> {
+        account.then(|| call.account()).transpose()
     }
 
     pub fn list(&self, call: &Call, account: bool) -> Result<Reply, ApiError> {
-        let owner = Self::owner(call, account);
+        let owner = Self::owner(call, account)?;
         let include_expired = call.query.boolean("include_expired")?.unwrap_or(false);
         let descending = call.query.one_of("direction", &["asc", "desc"])? == Some("desc");
         let mut items: Vec<Value> = self
@@ -348,20 +348,20 @@ impl UserTokens {
 
     pub fn create(&mut self, call: &Call, account: bool) -> Result<Reply, ApiError> {
         let fields = parse_fields(&fields::object(call.body, true)?)?;
-        let token = self.insert(Self::owner(call, account), fields, call.now);
+        let token = self.insert(Self::owner(call, account)?, fields, call.now);
         let mut result = token.view(call.now);
         result["value"] = json!(token.value);
         Ok(Reply::ok(result))
     }
 
     pub fn get(&self, call: &Call, account: bool) -> Result<Reply, ApiError> {
-        let token = self.find_owned(Self::owner(call, account), &call.params.id)?;
+        let token = self.find_owned(Self::owner(call, account)?, call.id()?)?;
         Ok(Reply::ok(token.view(call.now)))
     }
 
     pub fn update(&mut self, call: &Call, account: bool) -> Result<Reply, ApiError> {
         let fields = parse_fields(&fields::object(call.body, true)?)?;
-        let token = self.find_mut(Self::owner(call, account), &call.params.id)?;
+        let token = self.find_mut(Self::owner(call, account)?, call.id()?)?;
         // A PUT replaces the token's state: optional fields left out are cleared, except the
         // status, which keeps its value unless given.
         token.name = fields.name;
@@ -377,12 +377,12 @@ impl UserTokens {
     }
 
     pub fn delete(&mut self, call: &Call, account: bool) -> Result<Reply, ApiError> {
-        let id = &call.params.id;
-        let owner = Self::owner(call, account);
+        let id = call.id()?;
+        let owner = Self::owner(call, account)?;
         let i = self
             .tokens
             .iter()
-            .position(|t| &t.id == id && t.owner.as_deref() == owner)
+            .position(|t| t.id == id && t.owner.as_deref() == owner)
             .ok_or_else(|| ApiError::not_found("API token", id))?;
         let token = self.tokens.remove(i);
         Ok(Reply::ok(json!({ "id": token.id })))
@@ -391,7 +391,7 @@ impl UserTokens {
     pub fn roll(&mut self, call: &Call, account: bool) -> Result<Reply, ApiError> {
         // The spec's body is an empty object; a missing body is let through.
         fields::object(call.body, false)?;
-        let token = self.find_mut(Self::owner(call, account), &call.params.id)?;
+        let token = self.find_mut(Self::owner(call, account)?, call.id()?)?;
         token.value = ids::token_value();
         token.modified_on = call.now;
         Ok(Reply::ok(json!(token.value)))
@@ -400,7 +400,7 @@ impl UserTokens {
     /// `verify` for the user's tokens, or (with `account`) for the account's: a token of another
     /// owner is not valid there.
     pub fn verify(&self, call: &Call, account: bool) -> Result<Reply, ApiError> {
-        let owner = Self::owner(call, account);
+        let owner = Self::owner(call, account)?;
         let token = match call.auth {
             AuthUsed::Bootstrap => {
                 return Ok(Reply::ok(

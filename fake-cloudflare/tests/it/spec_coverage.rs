@@ -1,7 +1,8 @@
-//! The fake routes exactly the operations of `spec/openapi.json`, by path, method and id.
+//! The fake routes exactly the operations of `spec/openapi.json`, by path, method and id, and
+//! its route table gives each the spec's method, path and product.
 
 use fake_cloudflare::Operation;
-use fake_cloudflare::routes::{API_PREFIX, route};
+use fake_cloudflare::routes::{API_PREFIX, Product, Segment, route};
 use hyper::Method;
 use serde_json::Value;
 
@@ -86,4 +87,57 @@ fn every_operation_needs_the_token_groups_the_spec_lists() {
         ]
     );
     assert!(Operation::UserTokensVerify.token_groups().is_empty());
+}
+
+/// The product of an operation the spec tags `tag`.
+fn product(tag: &str) -> Product {
+    match tag {
+        "user_tokens" => Product::UserTokens,
+        "account_tokens" => Product::AccountTokens,
+        "ai_search_tokens"
+        | "ai_search_instances"
+        | "ai_search_namespaces"
+        | "ai_search_indexing" => Product::AiSearch,
+        "access_service_tokens" => Product::Access,
+        "r2_buckets" => Product::R2,
+        _ => panic!("the spec's tag {tag:?} belongs to no product of the fake"),
+    }
+}
+
+/// A path with `{}` for each parameter, whatever its name.
+fn shape<'a>(segments: impl Iterator<Item = Option<&'a str>>) -> String {
+    segments
+        .map(|s| format!("/{}", s.unwrap_or("{}")))
+        .collect()
+}
+
+#[test]
+fn every_route_entry_has_the_spec_method_path_and_product() {
+    let spec = spec();
+    let mut checked = 0;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let Some(id) = operation["operationId"].as_str() else {
+                continue;
+            };
+            let entry = Operation::from_id(id).unwrap().route();
+            assert_eq!(entry.method.as_str(), method.to_uppercase(), "{id}");
+            let spec_path = path.split('/').skip(1).map(|s| {
+                let parameter = s.starts_with('{') && s.ends_with('}');
+                (!parameter).then_some(s)
+            });
+            let our_path = entry.path.iter().map(|s| match s {
+                Segment::Literal(text) => Some(*text),
+                _ => None,
+            });
+            assert_eq!(shape(our_path), shape(spec_path), "{id}");
+            let tags = operation["tags"].as_array().unwrap();
+            for tag in tags {
+                assert_eq!(entry.product, product(tag.as_str().unwrap()), "{id}");
+            }
+            assert!(!tags.is_empty(), "{id} has no tag");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, Operation::ALL.len());
 }
