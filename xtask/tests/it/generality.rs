@@ -226,7 +226,10 @@ fn a_protocol_upgrade_is_a_named_limitation() {
         "{error}"
     );
     assert!(error.contains("answers `101`"), "{error}");
-    assert!(error.ends_with(" [limitation: protocol upgrade]"), "{error}");
+    assert!(
+        error.ends_with(" [limitation: protocol upgrade]"),
+        "{error}"
+    );
 }
 
 #[test]
