@@ -154,7 +154,7 @@ fn impl_target(i: &ItemImpl) -> Option<Ident> {
 
 /// `Display`, `FromStr` and `TryFrom` impls: the ones typify writes for string enums.
 fn is_conversion_impl(i: &ItemImpl) -> bool {
-    let Some((_, trait_path, _)) = &i.trait_ else {
+    let Some((trait_path, _)) = &i.trait_ else {
         return false;
     };
     let name = trait_path

@@ -114,7 +114,7 @@ fn model_names(item: &Item) -> Vec<String> {
                 Type::Path(p) => last(&p.path).into_iter().collect(),
                 _ => Vec::new(),
             };
-            if let Some((_, trait_path, _)) = &i.trait_ {
+            if let Some((trait_path, _)) = &i.trait_ {
                 for segment in &trait_path.segments {
                     if let syn::PathArguments::AngleBracketed(args) = &segment.arguments {
                         for arg in &args.args {

@@ -110,6 +110,7 @@ fn self_type_name(item: &syn::ItemImpl) -> Option<String> {
 fn render(items: Vec<syn::Item>) -> String {
     prettyplease::unparse(&syn::File {
         shebang: None,
+        frontmatter: None,
         attrs: Vec::new(),
         items,
     })
@@ -231,10 +232,11 @@ fn models() -> BTreeMap<String, Snapshot> {
                 }
                 match &block.trait_ {
                     None => inherent.push(signatures_only(block.clone())),
-                    Some((_, path, _)) => {
+                    Some((path, _)) => {
                         let last = path.segments.last().expect("a trait path has a segment");
                         let short: syn::Path = last.clone().into();
                         traits.push(type_text(&syn::Type::Path(syn::TypePath {
+                            attrs: Vec::new(),
                             qself: None,
                             path: short,
                         })));
