@@ -28,8 +28,8 @@ pub use rotate_ai_search::{
     RotatedAiSearchToken, RotationError, RotationStep, rotate_ai_search_token,
 };
 pub use setup::{
-    AiSearchSetup, Event, InstanceSource, MintedToken, SetupError, SetupOutcome, Step, TokenOwner,
-    setup_ai_search,
+    AiSearchSetup, Blocker, Event, InstanceSource, Leftover, MintedToken, ObjectKind, RolledBack,
+    SetupError, SetupOutcome, Step, TokenOwner, WhyDeleted, WhyLeft, setup_ai_search,
 };
 
 /// The name of the permission group AI Search needs on the account.

@@ -4,6 +4,7 @@ use std::fmt;
 
 use uuid::Uuid;
 
+use super::leftovers::{ObjectKind, RolledBack};
 use crate::AI_SEARCH_INDEX_ENGINE;
 
 /// A step of the setup.
@@ -116,11 +117,19 @@ pub enum Event {
     /// A step failed; what this run created is being deleted.
     RollingBack(Step),
     /// Something this run created was deleted.
-    RolledBack(String),
+    RolledBack(RolledBack),
     /// An API token this run created is kept because a registration names it.
-    Kept(String),
+    Kept {
+        /// The API token's id.
+        id: String,
+    },
     /// Something this run created could not be deleted.
-    RollbackFailed(String),
+    RollbackFailed {
+        /// What it is.
+        kind: ObjectKind,
+        /// Its id (a namespace's: its name).
+        id: String,
+    },
 }
 
 impl fmt::Display for Event {
@@ -212,8 +221,46 @@ impl fmt::Display for Event {
             ),
             Self::RollingBack(step) => write!(f, "! {step} failed: deleting what this run created"),
             Self::RolledBack(what) => write!(f, "  deleted {what}"),
-            Self::Kept(what) => write!(f, "  kept {what}"),
-            Self::RollbackFailed(what) => write!(f, "  could NOT delete {what}"),
+            Self::Kept { id } => write!(
+                f,
+                "  kept {} {id}: an AI Search registration names it",
+                ObjectKind::ApiToken
+            ),
+            Self::RollbackFailed { kind, id } => write!(f, "  could NOT delete {kind} {id}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::setup::leftovers::WhyDeleted;
+
+    #[test]
+    fn the_rollback_events_name_the_object_by_kind_and_id() {
+        let cases = [
+            (
+                Event::RolledBack(RolledBack::new(
+                    ObjectKind::Namespace,
+                    "docs",
+                    WhyDeleted::Undone,
+                )),
+                "  deleted AI Search namespace docs",
+            ),
+            (
+                Event::Kept { id: "t1".into() },
+                "  kept API token t1: an AI Search registration names it",
+            ),
+            (
+                Event::RollbackFailed {
+                    kind: ObjectKind::Instance,
+                    id: "docs".into(),
+                },
+                "  could NOT delete AI Search instance docs",
+            ),
+        ];
+        for (event, line) in cases {
+            assert_eq!(event.to_string(), line);
         }
     }
 }

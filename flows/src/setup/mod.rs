@@ -3,6 +3,7 @@
 //! What a run repairs and what it never does is in [`setup_ai_search`]'s docs.
 
 mod events;
+mod leftovers;
 mod lookup;
 mod rollback;
 pub(crate) mod target;
@@ -18,6 +19,7 @@ use cloudflare_tokens_generated::operations::{
 use cloudflare_tokens_generated::{Client, Error, ErrorKind, Secret, types};
 
 pub use events::{Event, Step};
+pub use leftovers::{Blocker, Leftover, ObjectKind, RolledBack, WhyDeleted, WhyLeft};
 use lookup::{Found, Health};
 use rollback::{Created, Undone};
 
@@ -130,16 +132,20 @@ pub struct SetupOutcome {
 }
 
 /// Why a setup failed: the step, the error, and what was undone.
+///
+/// Its `Display` names the step and the error, then one line per object rolled back
+/// (`rolled back: deleted API token …`) and per object left behind (`left behind: …`, with why
+/// and what the next run does about it).
 #[derive(Debug)]
 pub struct SetupError {
     /// The step that failed.
     pub step: Step,
     /// Its error.
     pub error: Error,
-    /// What this run created and then deleted again.
-    pub rolled_back: Vec<String>,
-    /// What this run created and could not delete, each with what becomes of it.
-    pub left_behind: Vec<String>,
+    /// What this run created and then deleted again, in the order it was deleted.
+    pub rolled_back: Vec<RolledBack>,
+    /// What this run created and could not delete, each with why ([`WhyLeft`]).
+    pub left_behind: Vec<Leftover>,
 }
 
 impl fmt::Display for SetupError {
@@ -440,32 +446,42 @@ impl<F: FnMut(&Event)> Run<'_, F> {
                     .filter_map(|t| t.id)
                     .filter(|id| !known.contains(id))
                     .collect(),
-                Err(e) => {
-                    self.cleaned.left_behind.push(format!(
-                        "possibly an API token named \"{}\" whose create lost its answer (could \
-                         not list the tokens: {e}); the next run deletes it",
-                        self.setup.token_name
-                    ));
+                Err(error) => {
+                    self.cleaned.left_behind.push(Leftover {
+                        kind: ObjectKind::ApiToken,
+                        id: None,
+                        why: WhyLeft::NotLookedFor {
+                            name: self.setup.token_name.clone(),
+                            error,
+                        },
+                    });
                     return false;
                 }
             },
         };
         let mut all = true;
+        let kind = ObjectKind::ApiToken;
         for id in ids {
-            let what = format!("API token {id}");
             let setup = self.setup;
             match target::delete_token(self.client, &setup.account_id, setup.token_owner, &id).await
             {
                 Ok(()) => {
                     self.event(Event::UnseenTokenDeleted { id: id.clone() });
-                    self.cleaned
-                        .rolled_back
-                        .push(format!("{what} (created, but its value never reached us)"));
+                    self.cleaned.rolled_back.push(RolledBack::new(
+                        kind,
+                        id,
+                        WhyDeleted::ValueNeverSeen,
+                    ));
                 }
                 Err(e) => {
-                    self.event(Event::RollbackFailed(what.clone()));
-                    self.cleaned.left_behind.push(format!(
-                        "{what}, created but its value never reached us ({e}); the next run deletes it"
+                    self.event(Event::RollbackFailed {
+                        kind,
+                        id: id.clone(),
+                    });
+                    self.cleaned.left_behind.push(Leftover::new(
+                        kind,
+                        id,
+                        WhyLeft::ValueNeverSeen(e),
                     ));
                     all = false;
                 }
