@@ -11,7 +11,7 @@
 //! let cf = Client::from_env()?;
 //! let setup = AiSearchSetup::new("account-id", "docs", InstanceSource::R2Bucket("docs-bucket".into()));
 //! let outcome = setup_ai_search(&cf, &setup, |event| eprintln!("{event}")).await?;
-//! println!("instance {} uses AI Search token {:?}", setup.instance_id, outcome.ai_search_token_id);
+//! println!("instance {} uses AI Search token {:?}", setup.instance_id, outcome.token.registration());
 //! # Ok(()) }
 //! ```
 
@@ -28,8 +28,9 @@ pub use rotate_ai_search::{
     RotatedAiSearchToken, RotationError, RotationStep, rotate_ai_search_token,
 };
 pub use setup::{
-    AiSearchSetup, Blocker, Event, InstanceSource, Leftover, MintedToken, ObjectKind, RolledBack,
-    SetupError, SetupOutcome, Step, TokenOwner, WhyDeleted, WhyLeft, setup_ai_search,
+    AiSearchSetup, Blocker, Event, InstanceOutcome, InstanceSource, Leftover, MintedToken,
+    ObjectKind, PlannedStep, Presence, RolledBack, SetupError, SetupOutcome, Step, TokenOutcome,
+    TokenOwner, WhyDeleted, WhyLeft, setup_ai_search,
 };
 
 /// The name of the permission group AI Search needs on the account.

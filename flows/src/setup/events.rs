@@ -4,6 +4,7 @@ use std::fmt;
 
 use uuid::Uuid;
 
+use super::PlannedStep;
 use super::leftovers::{ObjectKind, RolledBack};
 use crate::AI_SEARCH_INDEX_ENGINE;
 
@@ -87,7 +88,7 @@ pub enum Event {
     /// The instance exists already: nothing is created.
     InstanceExists { id: String },
     /// A dry run: what a real run would do now.
-    WouldDo(String),
+    WouldDo(PlannedStep),
     /// The user API token was created.
     UserTokenCreated { id: String },
     /// An API token was created although its answer was lost (or carried no value): its value
@@ -237,7 +238,7 @@ mod tests {
     use crate::setup::leftovers::WhyDeleted;
 
     #[test]
-    fn the_rollback_events_name_the_object_by_kind_and_id() {
+    fn the_events_of_typed_values_write_their_sentences() {
         let cases = [
             (
                 Event::RolledBack(RolledBack::new(
@@ -257,6 +258,12 @@ mod tests {
                     id: "docs".into(),
                 },
                 "  could NOT delete AI Search instance docs",
+            ),
+            (
+                Event::WouldDo(PlannedStep::CreateNamespace {
+                    name: "docs".into(),
+                }),
+                "  dry run: would create AI Search namespace docs",
             ),
         ];
         for (event, line) in cases {
