@@ -25,7 +25,8 @@ pub use indexing::{Backoff, IndexingProgress, InstanceRef, Runs, WaitOutcome, wa
 pub use registrations::ai_search_registrations_of;
 pub use rotate::{RotatedServiceToken, rotate_access_token};
 pub use rotate_ai_search::{
-    RotatedAiSearchToken, RotationError, RotationStep, rotate_ai_search_token,
+    Discarded, RotatedAiSearchToken, RotationError, RotationState, RotationStep,
+    rotate_ai_search_token,
 };
 pub use setup::{
     AiSearchSetup, Blocker, Event, InstanceOutcome, InstanceSource, Leftover, MintedToken,
