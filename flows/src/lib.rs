@@ -29,9 +29,9 @@ pub use rotate_ai_search::{
     rotate_ai_search_token,
 };
 pub use setup::{
-    AiSearchSetup, Blocker, Event, InstanceOutcome, InstanceSource, Leftover, MintedToken,
-    ObjectKind, PlannedStep, Presence, RolledBack, SetupError, SetupOutcome, Step, TokenOutcome,
-    TokenOwner, WhyDeleted, WhyLeft, setup_ai_search,
+    AiSearchSetup, Blocker, DeadToken, Event, InstanceOutcome, InstanceSource, Leftover,
+    MintedToken, ObjectKind, PlannedStep, Presence, RolledBack, SetupError, SetupOutcome, Step,
+    TokenOutcome, TokenOwner, WhyDeleted, WhyLeft, setup_ai_search,
 };
 
 /// The name of the permission group AI Search needs on the account.

@@ -4,6 +4,8 @@ use std::fmt;
 
 use uuid::Uuid;
 
+use cloudflare_tokens_generated::types;
+
 use super::PlannedStep;
 use super::leftovers::{ObjectKind, RolledBack};
 use crate::AI_SEARCH_INDEX_ENGINE;
@@ -51,6 +53,35 @@ impl fmt::Display for Step {
     }
 }
 
+/// What is wrong with the API token a registration names, which makes the setup repair the
+/// registration instead of reusing it. Its `Display` follows "which is": `deleted`, `disabled`…
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DeadToken {
+    /// The registration names no API token.
+    Missing,
+    /// The API token is gone.
+    Deleted,
+    /// Its validity ended (`expires_on` has passed).
+    Expired,
+    /// Its validity has not begun (`not_before` is ahead).
+    NotYetValid,
+    /// Its status is not `active`.
+    Status(types::TokenStatus),
+}
+
+impl fmt::Display for DeadToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Missing => f.write_str("missing"),
+            Self::Deleted => f.write_str("deleted"),
+            Self::Expired => f.write_str("expired"),
+            Self::NotYetValid => f.write_str("not valid yet"),
+            Self::Status(status) => write!(f, "{status}"),
+        }
+    }
+}
+
 /// What the setup reports as it goes. Its `Display` is one line for a person; it never
 /// contains a secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,8 +113,8 @@ pub enum Event {
         ai_search_token_id: Uuid,
         /// The API token it names, if any.
         user_token_id: Option<String>,
-        /// What is wrong with it: "deleted", "disabled", …
-        why: String,
+        /// What is wrong with it.
+        why: DeadToken,
     },
     /// The instance exists already: nothing is created.
     InstanceExists { id: String },
@@ -238,6 +269,20 @@ mod tests {
     use crate::setup::leftovers::WhyDeleted;
 
     #[test]
+    fn what_is_wrong_with_a_token_follows_which_is() {
+        let cases = [
+            (DeadToken::Missing, "missing"),
+            (DeadToken::Deleted, "deleted"),
+            (DeadToken::Expired, "expired"),
+            (DeadToken::NotYetValid, "not valid yet"),
+            (DeadToken::Status(types::TokenStatus::Disabled), "disabled"),
+        ];
+        for (why, words) in cases {
+            assert_eq!(why.to_string(), words);
+        }
+    }
+
+    #[test]
     fn the_events_of_typed_values_write_their_sentences() {
         let cases = [
             (
@@ -258,6 +303,24 @@ mod tests {
                     id: "docs".into(),
                 },
                 "  could NOT delete AI Search instance docs",
+            ),
+            (
+                Event::TokenDead {
+                    ai_search_token_id: Uuid::nil(),
+                    user_token_id: Some("t1".into()),
+                    why: DeadToken::Status(types::TokenStatus::Disabled),
+                },
+                "  AI Search token 00000000-0000-0000-0000-000000000000 names API token t1, which \
+                 is disabled: repairing it with a new token",
+            ),
+            (
+                Event::TokenDead {
+                    ai_search_token_id: Uuid::nil(),
+                    user_token_id: None,
+                    why: DeadToken::Missing,
+                },
+                "  AI Search token 00000000-0000-0000-0000-000000000000 names no API token: \
+                 repairing it with a new token",
             ),
             (
                 Event::WouldDo(PlannedStep::CreateNamespace {

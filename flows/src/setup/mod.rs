@@ -19,7 +19,7 @@ use cloudflare_tokens_generated::operations::{
 };
 use cloudflare_tokens_generated::{Client, Error, ErrorKind, Secret, types};
 
-pub use events::{Event, Step};
+pub use events::{DeadToken, Event, Step};
 pub use leftovers::{Blocker, Leftover, ObjectKind, RolledBack, WhyDeleted, WhyLeft};
 use lookup::{Found, Health};
 pub use outcome::{InstanceOutcome, PlannedStep, Presence, TokenOutcome};
