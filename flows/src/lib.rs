@@ -11,7 +11,7 @@
 //! let cf = Client::from_env()?;
 //! let setup = AiSearchSetup::new("account-id", "docs", InstanceSource::R2Bucket("docs-bucket".into()));
 //! let outcome = setup_ai_search(&cf, &setup, |event| eprintln!("{event}")).await?;
-//! println!("instance {} uses AI Search token {:?}", setup.instance_id, outcome.ai_search_token_id);
+//! println!("instance {} uses AI Search token {:?}", setup.instance_id, outcome.token.registration());
 //! # Ok(()) }
 //! ```
 
@@ -25,11 +25,13 @@ pub use indexing::{Backoff, IndexingProgress, InstanceRef, Runs, WaitOutcome, wa
 pub use registrations::ai_search_registrations_of;
 pub use rotate::{RotatedServiceToken, rotate_access_token};
 pub use rotate_ai_search::{
-    RotatedAiSearchToken, RotationError, RotationStep, rotate_ai_search_token,
+    Discarded, RotatedAiSearchToken, RotationError, RotationState, RotationStep,
+    rotate_ai_search_token,
 };
 pub use setup::{
-    AiSearchSetup, Event, InstanceSource, MintedToken, SetupError, SetupOutcome, Step, TokenOwner,
-    setup_ai_search,
+    AiSearchSetup, Blocker, DeadToken, Event, InstanceOutcome, InstanceSource, Leftover,
+    MintedToken, ObjectKind, PlannedStep, Presence, RolledBack, SetupError, SetupOutcome, Step,
+    TokenOutcome, TokenOwner, WhyDeleted, WhyLeft, setup_ai_search,
 };
 
 /// The name of the permission group AI Search needs on the account.

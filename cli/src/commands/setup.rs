@@ -6,8 +6,8 @@ use std::path::Path;
 
 use cloudflare_tokens::Client;
 use cloudflare_tokens::flows::{
-    self, AiSearchSetup, Backoff, IndexingProgress, InstanceRef, InstanceSource, SetupOutcome,
-    TokenOwner, WaitOutcome,
+    self, AiSearchSetup, Backoff, IndexingProgress, InstanceOutcome, InstanceRef, InstanceSource,
+    SetupOutcome, TokenOutcome, TokenOwner, WaitOutcome,
 };
 use cloudflare_tokens::types::AiSearchInstance;
 use serde::Serialize;
@@ -65,7 +65,7 @@ pub async fn run(context: &mut Context<'_>, args: SetupArgs) -> Result<(), Failu
         token_name: setup.token_name.clone(),
     })?;
 
-    let shown = match (secret_file, &outcome.minted) {
+    let shown = match (secret_file, outcome.token.minted()) {
         (Some(file), Some(minted)) => {
             let path = file.path().to_path_buf();
             file.write(minted.value.expose_secret())
@@ -76,7 +76,7 @@ pub async fn run(context: &mut Context<'_>, args: SetupArgs) -> Result<(), Failu
                          only your copy of its value is lost",
                         minted.id,
                         path.display(),
-                        output::shown(outcome.ai_search_token_id),
+                        output::shown(outcome.token.registration()),
                     ),
                     error: None,
                 })?;
@@ -146,7 +146,7 @@ struct Report<'a> {
     orphaned_tokens_left: &'a [String],
     created_instance: bool,
     instance: Option<&'a AiSearchInstance>,
-    plan: &'a [String],
+    plan: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -166,10 +166,10 @@ impl<'a> Report<'a> {
             token_name: &setup.token_name,
             dry_run: setup.dry_run,
             permission_group_id: &outcome.permission_group_id,
-            ai_search_token_id: outcome.ai_search_token_id,
-            reused_token: outcome.reused_token,
-            repaired_token: outcome.repaired_token,
-            minted_token: outcome.minted.as_ref().map(|minted| Minted {
+            ai_search_token_id: outcome.token.registration(),
+            reused_token: matches!(outcome.token, TokenOutcome::Reused { .. }),
+            repaired_token: matches!(outcome.token, TokenOutcome::Repaired { .. }),
+            minted_token: outcome.token.minted().map(|minted| Minted {
                 id: &minted.id,
                 value: matches!(shown, Secret::Shown).then(|| minted.value.expose_secret()),
                 value_file: match shown {
@@ -179,9 +179,9 @@ impl<'a> Report<'a> {
             }),
             orphaned_tokens_deleted: &outcome.orphans_deleted,
             orphaned_tokens_left: &outcome.orphans_left,
-            created_instance: outcome.created_instance,
-            instance: outcome.instance.as_ref(),
-            plan: &outcome.plan,
+            created_instance: matches!(outcome.instance, InstanceOutcome::Created(_)),
+            instance: outcome.instance.instance(),
+            plan: outcome.plan.iter().map(ToString::to_string).collect(),
         }
     }
 }
@@ -201,37 +201,34 @@ fn summary(
         } else {
             writeln!(out, "dry run: nothing was changed. A real run would:")?;
             for step in &outcome.plan {
-                writeln!(out, "  - {}", output::clean(step))?;
+                writeln!(out, "  - {}", output::clean(&step.to_string()))?;
             }
         }
         return Ok(());
     }
-    let instance_state = if outcome.created_instance {
-        "created"
-    } else {
-        "exists already"
+    let instance_state = match outcome.instance {
+        InstanceOutcome::Created(_) => "created",
+        InstanceOutcome::Existed(_) | InstanceOutcome::Planned => "exists already",
     };
     writeln!(
         out,
         "AI Search instance {} {instance_state}",
         output::clean(&setup.instance_id)
     )?;
-    let token_state = match (&outcome.minted, outcome.reused_token) {
-        (Some(_), _) if outcome.repaired_token => {
-            "repaired now: its API token was gone or inactive"
-        }
-        (Some(_), _) => "registered now",
-        (None, true) => "reused",
-        (None, false) => "none of this name registered",
+    let token_state = match outcome.token {
+        TokenOutcome::Repaired { .. } => "repaired now: its API token was gone or inactive",
+        TokenOutcome::Minted { .. } => "registered now",
+        TokenOutcome::Reused { .. } => "reused",
+        TokenOutcome::Untouched => "none of this name registered",
     };
     let mut lines = vec![(
         "AI Search token",
         format!(
             "{} ({token_state})",
-            output::shown(outcome.ai_search_token_id)
+            output::shown(outcome.token.registration())
         ),
     )];
-    if let Some(minted) = &outcome.minted {
+    if let Some(minted) = outcome.token.minted() {
         lines.push(("API token", format!("{} (minted now)", minted.id)));
         let value = match shown {
             Secret::Shown => minted.value.expose_secret().to_string(),
@@ -253,7 +250,7 @@ fn summary(
         ));
     }
     output::fields(out, &lines)?;
-    if let Some(instance) = &outcome.instance {
+    if let Some(instance) = outcome.instance.instance() {
         writeln!(out)?;
         show_instance(out, instance)?;
     }

@@ -4,6 +4,10 @@ use std::fmt;
 
 use uuid::Uuid;
 
+use cloudflare_tokens_generated::types;
+
+use super::PlannedStep;
+use super::leftovers::{ObjectKind, RolledBack};
 use crate::AI_SEARCH_INDEX_ENGINE;
 
 /// A step of the setup.
@@ -49,6 +53,35 @@ impl fmt::Display for Step {
     }
 }
 
+/// What is wrong with the API token a registration names, which makes the setup repair the
+/// registration instead of reusing it. Its `Display` follows "which is": `deleted`, `disabled`…
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DeadToken {
+    /// The registration names no API token.
+    Missing,
+    /// The API token is gone.
+    Deleted,
+    /// Its validity ended (`expires_on` has passed).
+    Expired,
+    /// Its validity has not begun (`not_before` is ahead).
+    NotYetValid,
+    /// Its status is not `active`.
+    Status(types::TokenStatus),
+}
+
+impl fmt::Display for DeadToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Missing => f.write_str("missing"),
+            Self::Deleted => f.write_str("deleted"),
+            Self::Expired => f.write_str("expired"),
+            Self::NotYetValid => f.write_str("not valid yet"),
+            Self::Status(status) => write!(f, "{status}"),
+        }
+    }
+}
+
 /// What the setup reports as it goes. Its `Display` is one line for a person; it never
 /// contains a secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -80,13 +113,13 @@ pub enum Event {
         ai_search_token_id: Uuid,
         /// The API token it names, if any.
         user_token_id: Option<String>,
-        /// What is wrong with it: "deleted", "disabled", …
-        why: String,
+        /// What is wrong with it.
+        why: DeadToken,
     },
     /// The instance exists already: nothing is created.
     InstanceExists { id: String },
     /// A dry run: what a real run would do now.
-    WouldDo(String),
+    WouldDo(PlannedStep),
     /// The user API token was created.
     UserTokenCreated { id: String },
     /// An API token was created although its answer was lost (or carried no value): its value
@@ -116,11 +149,19 @@ pub enum Event {
     /// A step failed; what this run created is being deleted.
     RollingBack(Step),
     /// Something this run created was deleted.
-    RolledBack(String),
+    RolledBack(RolledBack),
     /// An API token this run created is kept because a registration names it.
-    Kept(String),
+    Kept {
+        /// The API token's id.
+        id: String,
+    },
     /// Something this run created could not be deleted.
-    RollbackFailed(String),
+    RollbackFailed {
+        /// What it is.
+        kind: ObjectKind,
+        /// Its id (a namespace's: its name).
+        id: String,
+    },
 }
 
 impl fmt::Display for Event {
@@ -212,8 +253,84 @@ impl fmt::Display for Event {
             ),
             Self::RollingBack(step) => write!(f, "! {step} failed: deleting what this run created"),
             Self::RolledBack(what) => write!(f, "  deleted {what}"),
-            Self::Kept(what) => write!(f, "  kept {what}"),
-            Self::RollbackFailed(what) => write!(f, "  could NOT delete {what}"),
+            Self::Kept { id } => write!(
+                f,
+                "  kept {} {id}: an AI Search registration names it",
+                ObjectKind::ApiToken
+            ),
+            Self::RollbackFailed { kind, id } => write!(f, "  could NOT delete {kind} {id}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::setup::leftovers::WhyDeleted;
+
+    #[test]
+    fn what_is_wrong_with_a_token_follows_which_is() {
+        let cases = [
+            (DeadToken::Missing, "missing"),
+            (DeadToken::Deleted, "deleted"),
+            (DeadToken::Expired, "expired"),
+            (DeadToken::NotYetValid, "not valid yet"),
+            (DeadToken::Status(types::TokenStatus::Disabled), "disabled"),
+        ];
+        for (why, words) in cases {
+            assert_eq!(why.to_string(), words);
+        }
+    }
+
+    #[test]
+    fn the_events_of_typed_values_write_their_sentences() {
+        let cases = [
+            (
+                Event::RolledBack(RolledBack::new(
+                    ObjectKind::Namespace,
+                    "docs",
+                    WhyDeleted::Undone,
+                )),
+                "  deleted AI Search namespace docs",
+            ),
+            (
+                Event::Kept { id: "t1".into() },
+                "  kept API token t1: an AI Search registration names it",
+            ),
+            (
+                Event::RollbackFailed {
+                    kind: ObjectKind::Instance,
+                    id: "docs".into(),
+                },
+                "  could NOT delete AI Search instance docs",
+            ),
+            (
+                Event::TokenDead {
+                    ai_search_token_id: Uuid::nil(),
+                    user_token_id: Some("t1".into()),
+                    why: DeadToken::Status(types::TokenStatus::Disabled),
+                },
+                "  AI Search token 00000000-0000-0000-0000-000000000000 names API token t1, which \
+                 is disabled: repairing it with a new token",
+            ),
+            (
+                Event::TokenDead {
+                    ai_search_token_id: Uuid::nil(),
+                    user_token_id: None,
+                    why: DeadToken::Missing,
+                },
+                "  AI Search token 00000000-0000-0000-0000-000000000000 names no API token: \
+                 repairing it with a new token",
+            ),
+            (
+                Event::WouldDo(PlannedStep::CreateNamespace {
+                    name: "docs".into(),
+                }),
+                "  dry run: would create AI Search namespace docs",
+            ),
+        ];
+        for (event, line) in cases {
+            assert_eq!(event.to_string(), line);
         }
     }
 }

@@ -4,7 +4,7 @@ use futures::TryStreamExt;
 use reqwest::StatusCode;
 use uuid::Uuid;
 
-use super::{AiSearchSetup, Event, InstanceSource, target};
+use super::{AiSearchSetup, DeadToken, Event, InstanceSource, target};
 use crate::{AI_SEARCH_INDEX_ENGINE, AI_SEARCH_INDEX_ENGINE_ID};
 use cloudflare_tokens_generated::{
     AiSearchTokensListQuery, Client, Error, ErrorKind, Result, types,
@@ -160,8 +160,8 @@ pub(super) fn setup_registration(
 /// Whether a registration's API token can still do its work.
 pub(super) enum Health {
     Active,
-    /// Gone or unusable: the reason, in words that follow "which is".
-    Dead(String),
+    /// Gone or unusable, and why.
+    Dead(DeadToken),
     /// The credentials may not read API tokens.
     Unchecked,
 }
@@ -172,21 +172,21 @@ pub(super) async fn health(
     registration: &types::AiSearchToken,
 ) -> Result<Health> {
     let Some(token_id) = registration.cf_api_id.as_deref() else {
-        return Ok(Health::Dead("missing".to_string()));
+        return Ok(Health::Dead(DeadToken::Missing));
     };
     match target::get_token(client, &setup.account_id, setup.token_owner, token_id).await {
         Ok(token) => {
             let expired = token.expires_on.is_some_and(|t| t <= chrono::Utc::now());
             let not_yet = token.not_before.is_some_and(|t| t > chrono::Utc::now());
             Ok(match token.status {
-                _ if expired => Health::Dead("expired".to_string()),
-                _ if not_yet => Health::Dead("not valid yet".to_string()),
+                _ if expired => Health::Dead(DeadToken::Expired),
+                _ if not_yet => Health::Dead(DeadToken::NotYetValid),
                 None | Some(types::TokenStatus::Active) => Health::Active,
-                Some(status) => Health::Dead(status.to_string()),
+                Some(status) => Health::Dead(DeadToken::Status(status)),
             })
         }
         Err(error) if error.http_status() == Some(StatusCode::NOT_FOUND) => {
-            Ok(Health::Dead("deleted".to_string()))
+            Ok(Health::Dead(DeadToken::Deleted))
         }
         Err(error) if error.http_status() == Some(StatusCode::FORBIDDEN) => Ok(Health::Unchecked),
         Err(error) => Err(error),

@@ -3,7 +3,9 @@
 //! What a run repairs and what it never does is in [`setup_ai_search`]'s docs.
 
 mod events;
+mod leftovers;
 mod lookup;
+mod outcome;
 mod rollback;
 pub(crate) mod target;
 
@@ -17,11 +19,11 @@ use cloudflare_tokens_generated::operations::{
 };
 use cloudflare_tokens_generated::{Client, Error, ErrorKind, Secret, types};
 
-pub use events::{Event, Step};
+pub use events::{DeadToken, Event, Step};
+pub use leftovers::{Blocker, Leftover, ObjectKind, RolledBack, WhyDeleted, WhyLeft};
 use lookup::{Found, Health};
+pub use outcome::{InstanceOutcome, PlannedStep, Presence, TokenOutcome};
 use rollback::{Created, Undone};
-
-use super::AI_SEARCH_INDEX_ENGINE;
 
 /// Where an AI Search instance's content comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -103,43 +105,42 @@ pub struct MintedToken {
 pub struct SetupOutcome {
     /// The "AI Search Index Engine" permission group's id.
     pub permission_group_id: String,
-    /// The registered AI Search token the instance uses (`None` in a dry run that would create
-    /// it, or when the instance existed already and no token of the chosen name is registered).
-    pub ai_search_token_id: Option<Uuid>,
-    /// Whether a registered token was reused.
-    pub reused_token: bool,
-    /// Whether a registration whose API token was gone or inactive was pointed at a new one.
-    pub repaired_token: bool,
-    /// The API token this run minted, if it minted one.
-    pub minted: Option<MintedToken>,
-    /// The instance (`None` in a dry run that would create it).
-    pub instance: Option<types::AiSearchInstance>,
-    /// Whether this run created the instance.
-    pub created_instance: bool,
+    /// What became of the AI Search token: reused, repaired or minted (each with the
+    /// registration the instance uses, [`TokenOutcome::registration`], and the API token minted,
+    /// [`TokenOutcome::minted`]), or untouched (in a dry run that would mint one, or when the
+    /// instance existed already and no token of the chosen name is registered).
+    pub token: TokenOutcome,
+    /// The instance: found, created, or (in a dry run) planned.
+    pub instance: InstanceOutcome,
     /// The ids of the orphaned API tokens (left by interrupted runs) this run deleted.
     pub orphans_deleted: Vec<String>,
     /// The ids of orphaned API tokens this run could not delete: the setup is not finished
     /// until they are gone (the next run tries again).
     pub orphans_left: Vec<String>,
-    /// What a dry run would have done, in order.
-    pub plan: Vec<String>,
-    /// Whether this run created the R2 bucket.
-    pub created_bucket: bool,
-    /// Whether this run created the namespace.
-    pub created_namespace: bool,
+    /// What a dry run would have done, in order (empty in a real run). Each step's `Display`
+    /// is a sentence that follows "would".
+    pub plan: Vec<PlannedStep>,
+    /// The R2 bucket (`None` when the source is a website).
+    pub bucket: Option<Presence>,
+    /// The namespace (`None` without one).
+    pub namespace: Option<Presence>,
 }
 
 /// Why a setup failed: the step, the error, and what was undone.
+///
+/// Its `Display` names the step and the error, then one line per object rolled back
+/// (`rolled back: deleted API token …`) and per object left behind (`left behind: …`, with why
+/// and what the next run does about it).
 #[derive(Debug)]
 pub struct SetupError {
     /// The step that failed.
     pub step: Step,
     /// Its error.
     pub error: Error,
-    /// What this run created and then deleted again.
-    pub rolled_back: Vec<String>,
-    /// What this run created and could not delete, each with what becomes of it.
-    pub left_behind: Vec<String>,
+    /// What this run created and then deleted again, in the order it was deleted.
+    pub rolled_back: Vec<RolledBack>,
+    /// What this run created and could not delete, each with why ([`WhyLeft`]).
+    pub left_behind: Vec<Leftover>,
 }
 
 impl fmt::Display for SetupError {
@@ -232,8 +233,8 @@ impl<F: FnMut(&Event)> Run<'_, F> {
     async fn go(&mut self) -> Outcome<SetupOutcome> {
         let (client, setup) = (self.client, self.setup);
         let mut prepared = Vec::new();
-        let created_bucket = self.check_bucket(&mut prepared).await?;
-        let created_namespace = self.ensure_namespace(&mut prepared).await?;
+        let bucket = self.check_bucket(&mut prepared).await?;
+        let namespace = self.ensure_namespace(&mut prepared).await?;
         self.event(Event::Started(Step::FindPermissionGroup));
         let group = match lookup::find_index_engine_group(client, setup, &mut self.on_event).await {
             Ok(group) => group,
@@ -254,17 +255,16 @@ impl<F: FnMut(&Event)> Run<'_, F> {
         };
         let mut outcome = SetupOutcome {
             permission_group_id: group.clone(),
-            ai_search_token_id: None,
-            reused_token: false,
-            repaired_token: false,
-            minted: None,
-            instance: found.instance.clone(),
-            created_instance: false,
+            token: TokenOutcome::Untouched,
+            instance: match &found.instance {
+                Some(instance) => InstanceOutcome::Existed(instance.clone()),
+                None => InstanceOutcome::Planned,
+            },
             orphans_deleted: Vec::new(),
             orphans_left: Vec::new(),
             plan: Vec::new(),
-            created_bucket,
-            created_namespace,
+            bucket,
+            namespace,
         };
         if found.instance.is_some() {
             self.event(Event::InstanceExists {
@@ -277,8 +277,7 @@ impl<F: FnMut(&Event)> Run<'_, F> {
                 .plan
                 .extend(dry_run(setup, &group, &plan, &mut found));
             if let Plan::Reuse { id } = plan {
-                outcome.ai_search_token_id = Some(id);
-                outcome.reused_token = true;
+                outcome.token = TokenOutcome::Reused { registration: id };
             }
             for step in &outcome.plan {
                 self.event(Event::WouldDo(step.clone()));
@@ -293,11 +292,8 @@ impl<F: FnMut(&Event)> Run<'_, F> {
             .flatten()
             .filter_map(|t| t.id.clone())
             .collect();
-        let registration = match plan {
-            Plan::Reuse { id } => {
-                outcome.reused_token = true;
-                Some(id)
-            }
+        outcome.token = match plan {
+            Plan::Reuse { id } => TokenOutcome::Reused { registration: id },
             Plan::Repair { id } => {
                 let minted = self.mint(&group, &known).await?;
                 self.repair(id, &minted).await?;
@@ -305,19 +301,21 @@ impl<F: FnMut(&Event)> Run<'_, F> {
                 for r in found.registrations.iter_mut().filter(|r| r.id == Some(id)) {
                     r.cf_api_id = Some(minted.id.clone());
                 }
-                outcome.repaired_token = true;
-                outcome.minted = Some(minted);
-                Some(id)
+                TokenOutcome::Repaired {
+                    registration: id,
+                    minted,
+                }
             }
             Plan::Register => {
                 let minted = self.mint(&group, &known).await?;
                 let id = self.register(&minted).await?;
-                outcome.minted = Some(minted);
-                Some(id)
+                TokenOutcome::Minted {
+                    registration: id,
+                    minted,
+                }
             }
-            Plan::Nothing => None,
+            Plan::Nothing => TokenOutcome::Untouched,
         };
-        outcome.ai_search_token_id = registration;
 
         if let Some(tokens) = &found.tokens {
             let orphans = lookup::orphans(tokens, &found.registrations);
@@ -327,7 +325,7 @@ impl<F: FnMut(&Event)> Run<'_, F> {
         if found.instance.is_some() {
             return Ok(outcome);
         }
-        let Some(registration) = registration else {
+        let Some(registration) = outcome.token.registration() else {
             // Unreachable by the plan (no instance means a registration is reused, repaired or
             // made), but an instance is never created without one.
             let error = Error::new(ErrorKind::InvalidRequest, None)
@@ -335,8 +333,7 @@ impl<F: FnMut(&Event)> Run<'_, F> {
             return Err(self.abort(Step::CreateInstance, error).await);
         };
         let instance = self.create_instance(registration).await?;
-        outcome.instance = Some(instance);
-        outcome.created_instance = true;
+        outcome.instance = InstanceOutcome::Created(instance);
         Ok(outcome)
     }
 
@@ -440,32 +437,42 @@ impl<F: FnMut(&Event)> Run<'_, F> {
                     .filter_map(|t| t.id)
                     .filter(|id| !known.contains(id))
                     .collect(),
-                Err(e) => {
-                    self.cleaned.left_behind.push(format!(
-                        "possibly an API token named \"{}\" whose create lost its answer (could \
-                         not list the tokens: {e}); the next run deletes it",
-                        self.setup.token_name
-                    ));
+                Err(error) => {
+                    self.cleaned.left_behind.push(Leftover {
+                        kind: ObjectKind::ApiToken,
+                        id: None,
+                        why: WhyLeft::NotLookedFor {
+                            name: self.setup.token_name.clone(),
+                            error,
+                        },
+                    });
                     return false;
                 }
             },
         };
         let mut all = true;
+        let kind = ObjectKind::ApiToken;
         for id in ids {
-            let what = format!("API token {id}");
             let setup = self.setup;
             match target::delete_token(self.client, &setup.account_id, setup.token_owner, &id).await
             {
                 Ok(()) => {
                     self.event(Event::UnseenTokenDeleted { id: id.clone() });
-                    self.cleaned
-                        .rolled_back
-                        .push(format!("{what} (created, but its value never reached us)"));
+                    self.cleaned.rolled_back.push(RolledBack::new(
+                        kind,
+                        id,
+                        WhyDeleted::ValueNeverSeen,
+                    ));
                 }
                 Err(e) => {
-                    self.event(Event::RollbackFailed(what.clone()));
-                    self.cleaned.left_behind.push(format!(
-                        "{what}, created but its value never reached us ({e}); the next run deletes it"
+                    self.event(Event::RollbackFailed {
+                        kind,
+                        id: id.clone(),
+                    });
+                    self.cleaned.left_behind.push(Leftover::new(
+                        kind,
+                        id,
+                        WhyLeft::ValueNeverSeen(e),
                     ));
                     all = false;
                 }
@@ -624,11 +631,11 @@ impl<F: FnMut(&Event)> Run<'_, F> {
     }
 
     /// With an R2 source, checks that the bucket exists before anything is written; a missing
-    /// one fails the run, unless the setup may create it. Whether this run created it.
-    async fn check_bucket(&mut self, plan: &mut Vec<String>) -> Outcome<bool> {
+    /// one fails the run, unless the setup may create it. What became of it.
+    async fn check_bucket(&mut self, plan: &mut Vec<PlannedStep>) -> Outcome<Option<Presence>> {
         let (client, setup) = (self.client, self.setup);
         let InstanceSource::R2Bucket(bucket) = &setup.source else {
-            return Ok(false);
+            return Ok(None);
         };
         self.event(Event::Started(Step::CheckBucket));
         match client.r2_buckets_get(&setup.account_id, bucket).await {
@@ -636,7 +643,7 @@ impl<F: FnMut(&Event)> Run<'_, F> {
                 self.event(Event::BucketFound {
                     name: bucket.clone(),
                 });
-                return Ok(false);
+                return Ok(Some(Presence::Existed));
             }
             Err(error) if error.http_status() == Some(reqwest::StatusCode::NOT_FOUND) => {
                 if !setup.create_bucket {
@@ -653,11 +660,11 @@ impl<F: FnMut(&Event)> Run<'_, F> {
             Err(error) => return Err(self.abort(Step::CheckBucket, error).await),
         }
         if setup.dry_run {
-            plan.push(format!(
-                "create R2 bucket {bucket} in account {}",
-                setup.account_id
-            ));
-            return Ok(false);
+            plan.push(PlannedStep::CreateBucket {
+                name: bucket.clone(),
+                account_id: setup.account_id.clone(),
+            });
+            return Ok(Some(Presence::Planned));
         }
         self.event(Event::Started(Step::CreateBucket));
         let body = types::R2BucketCreate::new(bucket.clone());
@@ -680,28 +687,30 @@ impl<F: FnMut(&Event)> Run<'_, F> {
         self.event(Event::BucketCreated {
             name: bucket.clone(),
         });
-        Ok(true)
+        Ok(Some(Presence::Created))
     }
 
-    /// With a namespace, creates it if it is missing. Whether this run created it. A namespace
-    /// holds nothing of value until the instance is in it, so a failed run deletes one it created.
-    async fn ensure_namespace(&mut self, plan: &mut Vec<String>) -> Outcome<bool> {
+    /// With a namespace, creates it if it is missing. What became of it. A namespace holds
+    /// nothing of value until the instance is in it, so a failed run deletes one it created.
+    async fn ensure_namespace(&mut self, plan: &mut Vec<PlannedStep>) -> Outcome<Option<Presence>> {
         let (client, setup) = (self.client, self.setup);
         let Some(namespace) = &setup.namespace else {
-            return Ok(false);
+            return Ok(None);
         };
         self.event(Event::Started(Step::EnsureNamespace));
         match client
             .ai_search_namespaces_get(&setup.account_id, namespace)
             .await
         {
-            Ok(_) => return Ok(false),
+            Ok(_) => return Ok(Some(Presence::Existed)),
             Err(error) if error.http_status() == Some(reqwest::StatusCode::NOT_FOUND) => {}
             Err(error) => return Err(self.abort(Step::EnsureNamespace, error).await),
         }
         if setup.dry_run {
-            plan.push(format!("create AI Search namespace {namespace}"));
-            return Ok(false);
+            plan.push(PlannedStep::CreateNamespace {
+                name: namespace.clone(),
+            });
+            return Ok(Some(Presence::Planned));
         }
         let body = types::AiSearchNamespaceCreate::new(namespace.clone());
         match client
@@ -724,7 +733,7 @@ impl<F: FnMut(&Event)> Run<'_, F> {
             name: namespace.clone(),
         });
         self.created.namespace = Some(namespace.clone());
-        Ok(true)
+        Ok(Some(Presence::Created))
     }
 
     /// Undoes what this run created and builds the error for `step`.
@@ -749,23 +758,23 @@ impl<F: FnMut(&Event)> Run<'_, F> {
 }
 
 /// What a real run would do now, in order.
-fn dry_run(setup: &AiSearchSetup, group: &str, plan: &Plan, found: &mut Found) -> Vec<String> {
+fn dry_run(setup: &AiSearchSetup, group: &str, plan: &Plan, found: &mut Found) -> Vec<PlannedStep> {
     let mut steps = Vec::new();
-    let mint = format!(
-        "create API token \"{}\" allowing \"{AI_SEARCH_INDEX_ENGINE}\" ({group}) on account {}",
-        setup.token_name, setup.account_id
-    );
+    let mint = PlannedStep::MintToken {
+        name: setup.token_name.clone(),
+        permission_group_id: group.to_string(),
+        account_id: setup.account_id.clone(),
+    };
     match plan {
         Plan::Register => {
             steps.push(mint);
-            steps.push(format!(
-                "register it with AI Search as \"{}\"",
-                setup.token_name
-            ));
+            steps.push(PlannedStep::RegisterToken {
+                name: setup.token_name.clone(),
+            });
         }
         Plan::Repair { id } => {
             steps.push(mint);
-            steps.push(format!("repair AI Search token {id} with it"));
+            steps.push(PlannedStep::RepairRegistration { registration: *id });
             for r in found.registrations.iter_mut().filter(|r| r.id == Some(*id)) {
                 r.cf_api_id = None;
             }
@@ -775,27 +784,17 @@ fn dry_run(setup: &AiSearchSetup, group: &str, plan: &Plan, found: &mut Found) -
     if let Some(tokens) = &found.tokens {
         let orphans = lookup::orphans(tokens, &found.registrations);
         if !orphans.is_empty() {
-            steps.push(format!(
-                "delete {} orphaned API token(s) named \"{}\" that no registration names ({})",
-                orphans.len(),
-                setup.token_name,
-                orphans.join(", ")
-            ));
+            steps.push(PlannedStep::DeleteOrphans {
+                name: setup.token_name.clone(),
+                ids: orphans,
+            });
         }
     }
     if found.instance.is_none() {
-        steps.push(format!(
-            "create AI Search instance {} over {}",
-            setup.instance_id,
-            describe(&setup.source)
-        ));
+        steps.push(PlannedStep::CreateInstance {
+            id: setup.instance_id.clone(),
+            source: setup.source.clone(),
+        });
     }
     steps
-}
-
-fn describe(source: &InstanceSource) -> String {
-    match source {
-        InstanceSource::R2Bucket(bucket) => format!("R2 bucket {bucket}"),
-        InstanceSource::Website(domain) => format!("website {domain}"),
-    }
 }

@@ -330,6 +330,57 @@ async fn a_rollback_never_deletes_a_token_that_a_registration_still_names() {
 }
 
 #[tokio::test]
+async fn a_rollback_keeps_the_namespace_while_an_instance_may_be_in_it() {
+    let server = fake().await;
+    // The first look-up finds no instance; the create lands but its answer is lost; looking
+    // again is refused, and so is the delete: the instance may exist, in the namespace.
+    let instances = "ai_search_namespace_instances";
+    server.inject(Fault::fail(
+        format!("{instances}_get"),
+        404,
+        7002,
+        "not found",
+    ));
+    server.inject(Fault::fail(
+        format!("{instances}_get"),
+        403,
+        10000,
+        "denied",
+    ));
+    server.inject(Fault::drop_after(format!("{instances}_create")));
+    server.inject(Fault::fail(
+        format!("{instances}_delete"),
+        403,
+        10000,
+        "denied",
+    ));
+    let mut args = SETUP.to_vec();
+    args.extend(["--namespace", "docs"]);
+    let run = cf(&server, &args).await;
+    run.expect(1);
+    let registration = str_field(&server.ai_search_tokens(ACCOUNT)[0], "id").to_string();
+    for left in [
+        "left behind: AI Search instance docs, if its create landed (".to_string(),
+        format!(
+            "left behind: AI Search token registration {registration} (instance docs may use it)"
+        ),
+        "left behind: AI Search namespace docs (an instance may be in it)".to_string(),
+    ] {
+        assert!(run.stderr.contains(&left), "{left}\n{run}");
+    }
+    assert!(
+        server
+            .requests_for("ai_search_namespaces_delete")
+            .is_empty(),
+        "{run}"
+    );
+    // The next run finds the instance in the namespace, using the registration.
+    let rerun = cf(&server, &args).await;
+    rerun.expect(0);
+    assert!(rerun.stdout.contains("exists already"), "{rerun}");
+}
+
+#[tokio::test]
 async fn a_token_whose_value_never_arrived_is_deleted_and_said_so() {
     let server = fake().await;
     server.inject(Fault::omit("user_tokens_create", "value"));

@@ -34,7 +34,11 @@ async fn a_registration_answered_without_its_id_is_looked_up_not_dropped() {
     assert_eq!(registrations.len(), 1, "registered once: {registrations:?}");
     let id = registrations[0]["id"].as_str().unwrap();
     assert_eq!(
-        outcome.ai_search_token_id.map(|u| u.to_string()).as_deref(),
+        outcome
+            .token
+            .registration()
+            .map(|u| u.to_string())
+            .as_deref(),
         Some(id)
     );
     let instances = server.ai_search_instances(ACCOUNT);
