@@ -164,25 +164,12 @@ fn refuse_too_large(shared: &Shared, seq: u64, parts: &Parts, size: u64, ray: &s
             .ok()
             .map(|(op, _)| op.id().to_owned());
         let mut inner = shared.lock();
-        let auth = auth::identify(
-            &parts.headers,
-            &shared.credentials,
-            &inner.state.user_tokens,
-        );
-        inner.log.push(RecordedRequest {
-            seq,
-            operation,
-            method: parts.method.to_string(),
-            path: parts.uri.path().to_owned(),
-            query: parts.uri.query().map(str::to_owned),
-            headers: recorded_headers(&parts.headers),
-            body: None,
+        let record = RecordedRequest {
             body_size: size,
-            body_truncated: false,
-            auth,
-            fault: None,
             status: Some(error.status),
-        });
+            ..arrival(shared, &inner.state.user_tokens, seq, operation, parts)
+        };
+        inner.log.push(record);
         json_answer(error.status, &error.body(), ray)
     };
     response
@@ -202,26 +189,41 @@ fn arrive(
     let body_record = recorded_body(bytes, shared.limits.log_body_excerpt);
     let mut inner = shared.lock();
     let fault = operation.and_then(|op| inner.faults.take(op.id()));
-    let auth = auth::identify(
-        &parts.headers,
-        &shared.credentials,
-        &inner.state.user_tokens,
-    );
-    inner.log.push(RecordedRequest {
+    let id = operation.map(|op| op.id().to_owned());
+    let record = RecordedRequest {
+        body: body_record.0,
+        body_size: bytes.len() as u64,
+        body_truncated: body_record.1,
+        fault: fault.as_ref().map(ToString::to_string),
+        ..arrival(shared, &inner.state.user_tokens, seq, id, parts)
+    };
+    inner.log.push(record);
+    fault
+}
+
+/// A request's record as it arrives: what it asked for and who sent it; no body, fault or
+/// answer yet.
+fn arrival(
+    shared: &Shared,
+    tokens: &crate::resources::user_tokens::UserTokens,
+    seq: u64,
+    operation: Option<String>,
+    parts: &Parts,
+) -> RecordedRequest {
+    RecordedRequest {
         seq,
-        operation: operation.map(|op| op.id().to_owned()),
+        operation,
         method: parts.method.to_string(),
         path: parts.uri.path().to_owned(),
         query: parts.uri.query().map(str::to_owned),
         headers: recorded_headers(&parts.headers),
-        body: body_record.0,
-        body_size: bytes.len() as u64,
-        body_truncated: body_record.1,
-        auth,
-        fault: fault.as_ref().map(ToString::to_string),
+        body: None,
+        body_size: 0,
+        body_truncated: false,
+        auth: auth::identify(&parts.headers, &shared.credentials, tokens),
+        fault: None,
         status: None,
-    });
-    fault
+    }
 }
 
 /// The answer of a fault that replaces the real one; none when the request is to be carried

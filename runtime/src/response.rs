@@ -20,6 +20,29 @@ pub struct Meta {
     pub(crate) messages: Vec<Message>,
 }
 
+/// The accessors of [`Meta`] on each type that carries one, written once.
+macro_rules! meta_accessors {
+    ($wrapper:ident, $what:literal) => {
+        impl<T> $wrapper<T> {
+            #[doc = concat!("Informational messages Cloudflare sent with the ", $what, " (the envelope's `messages`).")]
+            pub fn cf_messages(&self) -> &[Message] {
+                &self.meta.messages
+            }
+
+            /// The HTTP status of the answer.
+            pub fn http_status(&self) -> StatusCode {
+                self.meta.status
+            }
+
+            /// Cloudflare's id for the request (the `cf-ray` header): quote it to Cloudflare
+            /// support.
+            pub fn cf_ray(&self) -> Option<&str> {
+                self.meta.request_id.as_ref().and_then(|v| v.to_str().ok())
+            }
+        }
+    };
+}
+
 /// The result of a call, with the rest of what Cloudflare said. Derefs to the result.
 #[derive(Clone, Debug)]
 pub struct Response<T> {
@@ -41,22 +64,9 @@ impl<T> Response<T> {
     pub fn into_result(self) -> T {
         self.result
     }
-
-    /// Informational messages Cloudflare sent with the result (the envelope's `messages`).
-    pub fn cf_messages(&self) -> &[Message] {
-        &self.meta.messages
-    }
-
-    /// The HTTP status of the answer.
-    pub fn http_status(&self) -> StatusCode {
-        self.meta.status
-    }
-
-    /// Cloudflare's id for the request (the `cf-ray` header): quote it to Cloudflare support.
-    pub fn cf_ray(&self) -> Option<&str> {
-        self.meta.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
 }
+
+meta_accessors!(Response, "result");
 
 impl<T> Deref for Response<T> {
     type Target = T;
@@ -130,22 +140,9 @@ impl<T> Page<T> {
             (None, None) => false,
         }
     }
-
-    /// Informational messages Cloudflare sent with the page (the envelope's `messages`).
-    pub fn cf_messages(&self) -> &[Message] {
-        &self.meta.messages
-    }
-
-    /// The HTTP status of the answer.
-    pub fn http_status(&self) -> StatusCode {
-        self.meta.status
-    }
-
-    /// Cloudflare's id for the request (the `cf-ray` header).
-    pub fn cf_ray(&self) -> Option<&str> {
-        self.meta.request_id.as_ref().and_then(|v| v.to_str().ok())
-    }
 }
+
+meta_accessors!(Page, "page");
 
 impl<T> IntoIterator for Page<T> {
     type Item = T;

@@ -6,9 +6,10 @@ use anyhow::{Context, Result, bail};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::visit_mut::VisitMut;
-use syn::{FnArg, GenericArgument, Pat, PathArguments, Type};
+use syn::{FnArg, Pat, Type};
 
 use super::api::Operation;
+use super::shape::only_argument;
 use crate::overlay::Role;
 
 /// The generated code of one area: operation descriptions, query structs and methods.
@@ -43,22 +44,6 @@ fn vec_item(ty: &Type) -> Option<Type> {
 /// The inner type of `::std::option::Option<T>`.
 fn option_inner(ty: &Type) -> Option<Type> {
     only_argument(ty, "Option")
-}
-
-/// `T` in `…::Outer<T>`, when the type is an `outer`.
-fn only_argument(ty: &Type, outer: &str) -> Option<Type> {
-    let Type::Path(path) = ty else { return None };
-    let segment = path.path.segments.last()?;
-    if segment.ident != outer {
-        return None;
-    }
-    let PathArguments::AngleBracketed(args) = &segment.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        GenericArgument::Type(inner) => Some(inner.clone()),
-        _ => None,
-    }
 }
 
 /// `&'a T` → `&T`: the facade's arguments borrow only for the call.

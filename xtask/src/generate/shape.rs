@@ -189,7 +189,7 @@ fn name(ty: &Type) -> String {
 }
 
 /// `T` in `…::Outer<T, …>`, when the type is an `outer`.
-fn only_argument(ty: &Type, outer: &str) -> Option<Type> {
+pub(super) fn only_argument(ty: &Type, outer: &str) -> Option<Type> {
     let Type::Path(path) = ty else { return None };
     let segment = path.path.segments.last()?;
     if segment.ident != outer {
