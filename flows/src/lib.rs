@@ -23,7 +23,10 @@ mod setup;
 
 pub use indexing::{Backoff, IndexingProgress, InstanceRef, Runs, WaitOutcome, wait_for_indexing};
 pub use registrations::ai_search_registrations_of;
-pub use rotate::{RotatedServiceToken, rotate_access_token};
+pub use rotate::{
+    AccessRotationError, RECENT_CHANGE, ReadBack, RotatedServiceToken, rotate_access_token,
+    rotate_access_token_guarded,
+};
 pub use rotate_ai_search::{
     Discarded, RotatedAiSearchToken, RotationError, RotationState, RotationStep,
     rotate_ai_search_token,
