@@ -7,6 +7,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use clap::{ArgAction, Args, Parser, Subcommand};
 use uuid::Uuid;
 
@@ -355,6 +356,11 @@ pub enum AccessTokensCommand {
         /// Write the new client secret to this new file (mode 0600) instead of printing it
         #[arg(long, value_name = "PATH")]
         secret_file: Option<PathBuf>,
+        /// Rotate only if the token's updated time is still this one (RFC 3339), even if that
+        /// change was recent: a token changed within the last day is otherwise not rotated,
+        /// since rotating again ends the grace period of the secret before the last rotation
+        #[arg(long, value_name = "TIME", value_parser = parse_time)]
+        if_unchanged_since: Option<DateTime<Utc>>,
         #[command(flatten)]
         zone: AccountOnly,
     },
@@ -443,6 +449,12 @@ fn parse_uuid(text: &str) -> Result<Uuid, String> {
 }
 
 /// Reads a deadline such as `30s`, `2m` or `1m 30s`; zero would fail every call.
+fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.to_utc())
+        .map_err(|e| format!("expected a time like 2026-01-31T12:00:00Z: {e}"))
+}
+
 fn parse_timeout(text: &str) -> Result<Duration, String> {
     let timeout = humantime::parse_duration(text)
         .map_err(|e| format!("{e} (expected something like 30s or 2m)"))?;

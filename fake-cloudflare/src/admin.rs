@@ -14,6 +14,9 @@
 //! | GET    | `/__fake/state` | every object of the fake, without secrets |
 //! | POST   | `/__fake/user_tokens` | `{"name": ...}` → a new user token's `{"id", "value"}` |
 //! | POST   | `/__fake/reset` | empties state, faults and log (the credentials stay) |
+//! | GET    | `/__fake/clock` | `{"now": ...}`: the fake's time |
+//! | POST   | `/__fake/clock` | `{"advance_seconds": N}` moves the fake's time forward; → `{"now": ...}` |
+//! | GET    | `/__fake/access/protected[?account=ID\|?zone=ID]` | an Access application: 200 for valid `CF-Access-Client-Id`/`-Secret`, else 403 ([`crate::access_app`]) |
 
 use hyper::Method;
 use hyper::body::Bytes;
@@ -21,8 +24,9 @@ use hyper::http::request::Parts;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::access_app;
 use crate::faults::Fault;
-use crate::ids;
+use crate::ids::timestamp;
 use crate::query::Query;
 use crate::shared::Shared;
 
@@ -107,14 +111,14 @@ pub(crate) fn handle(shared: &Shared, parts: &Parts, bytes: &Bytes) -> (u16, Val
             shared.holds.release();
             (200, json!({ "released": released }))
         }
-        (&Method::GET, "/state") => (200, inner.state.dump(ids::now())),
+        (&Method::GET, "/state") => (200, inner.state.dump(shared.now())),
         (&Method::POST, "/user_tokens") => {
             let name = serde_json::from_slice::<Value>(bytes)
                 .ok()
                 .and_then(|v| v.get("name").and_then(Value::as_str).map(str::to_owned));
             match name {
                 Some(name) => {
-                    let (id, value) = inner.state.user_tokens.seed(&name, ids::now());
+                    let (id, value) = inner.state.user_tokens.seed(&name, shared.now());
                     (200, json!({ "id": id, "value": value }))
                 }
                 None => error(400, "expected {\"name\": \"...\"}"),
@@ -127,9 +131,34 @@ pub(crate) fn handle(shared: &Shared, parts: &Parts, bytes: &Bytes) -> (u16, Val
             shared.holds.release();
             (200, json!({ "reset": true }))
         }
+        (&Method::GET, "/clock") => (200, json!({ "now": timestamp(shared.now()) })),
+        (&Method::POST, "/clock") => {
+            let seconds = serde_json::from_slice::<Value>(bytes).ok().and_then(|v| {
+                v.get("advance_seconds")
+                    .and_then(Value::as_u64)
+                    .and_then(|s| u32::try_from(s).ok())
+            });
+            match seconds {
+                Some(seconds) => {
+                    shared.advance_clock(seconds);
+                    (200, json!({ "now": timestamp(shared.now()) }))
+                }
+                None => error(
+                    400,
+                    "expected {\"advance_seconds\": N}, N from 0 to 4294967295",
+                ),
+            }
+        }
+        (&Method::GET, "/access/protected") => access_app::check(
+            &inner.state.access,
+            &parts.headers,
+            parts.uri.query(),
+            shared.now(),
+        ),
         (
             _,
-            "/requests" | "/faults" | "/held" | "/release" | "/state" | "/user_tokens" | "/reset",
+            "/requests" | "/faults" | "/held" | "/release" | "/state" | "/user_tokens" | "/reset"
+            | "/clock" | "/access/protected",
         ) => error(405, "method not allowed"),
         _ => error(404, format!("no admin endpoint {}", parts.uri.path())),
     }

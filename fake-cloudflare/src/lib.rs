@@ -66,6 +66,13 @@
 //!   | 409    | 1009  | an AI Search token still used by instances |
 //!   | 413    | 6008  | the request body is larger than [`Limits::max_body_size`] |
 //!   | 429    | 971   | an injected rate limit |
+//! - Access service tokens authenticate to a protected test application,
+//!   `GET /__fake/access/protected` ([`access_app`]), with `CF-Access-Client-Id` and
+//!   `CF-Access-Client-Secret`: the current secret, or the previous one until its
+//!   `previous_client_secret_expires_at`; only one previous secret is kept, so a second rotation
+//!   ends the first one's grace. Expired, disabled and deleted tokens are refused (403).
+//! - Time: the fake's clock can be moved forward ([`FakeCloudflare::advance_clock`],
+//!   `POST /__fake/clock`), so that expiries and grace periods end without waiting.
 //! - Faults: see [`faults`].
 //!
 //! # Limits
@@ -86,6 +93,7 @@
 //! A kept-alive connection waits for its next request at most the shorter of the two
 //! timeouts. An answer the fake itself delays (a `delay` fault) is not idleness.
 
+pub mod access_app;
 pub mod admin;
 mod auth;
 mod envelope;

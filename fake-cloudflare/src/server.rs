@@ -8,7 +8,6 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -18,6 +17,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::admin;
 use crate::auth::Credentials;
 use crate::faults::{Fault, FaultQueue};
 use crate::limits::{Limits, MAX_REQUEST_HEAD};
@@ -27,7 +27,6 @@ use crate::resources::ai_search::IndexingPlan;
 use crate::routes::API_PREFIX;
 use crate::service::handle;
 use crate::shared::Shared;
-use crate::{admin, ids};
 
 /// The bootstrap token unless the builder sets another.
 pub const DEFAULT_BOOTSTRAP_TOKEN: &str = "fake-bootstrap-token";
@@ -476,18 +475,31 @@ impl FakeCloudflare {
     /// Creates a user token without a request (and without a log entry). Its one policy grants
     /// "AI Search Index Engine" on every account.
     pub fn create_user_token(&self, name: &str) -> SeededUserToken {
-        let (id, value) = self.shared.lock().state.user_tokens.seed(name, Utc::now());
+        let (id, value) = self
+            .shared
+            .lock()
+            .state
+            .user_tokens
+            .seed(name, self.shared.now());
         SeededUserToken { id, value }
     }
 
     /// User token `id` as `GET /user/tokens/{id}` shows it.
     pub fn user_token(&self, id: &str) -> Option<Value> {
-        self.shared.lock().state.user_tokens.view(id, ids::now())
+        self.shared
+            .lock()
+            .state
+            .user_tokens
+            .view(id, self.shared.now())
     }
 
     /// Every user token, in creation order, without values.
     pub fn user_tokens(&self) -> Vec<Value> {
-        self.shared.lock().state.user_tokens.views(ids::now())
+        self.shared
+            .lock()
+            .state
+            .user_tokens
+            .views(self.shared.now())
     }
 
     /// The current secret value of user token `id`.
@@ -503,11 +515,12 @@ impl FakeCloudflare {
     /// Registers an AI Search token in `account_id` without a request, and without checking that
     /// `cf_api_id` names a user token.
     pub fn register_ai_search_token(&self, account_id: &str, name: &str, cf_api_id: &str) -> Value {
-        self.shared
-            .lock()
-            .state
-            .ai_search
-            .seed_token(account_id, name, cf_api_id, ids::now())
+        self.shared.lock().state.ai_search.seed_token(
+            account_id,
+            name,
+            cf_api_id,
+            self.shared.now(),
+        )
     }
 
     /// The AI Search tokens of `account_id`, in creation order.
@@ -530,7 +543,7 @@ impl FakeCloudflare {
             .lock()
             .state
             .r2
-            .seed(account_id, name, ids::now())
+            .seed(account_id, name, self.shared.now())
     }
 
     /// Changes how the indexing of instances created from now on goes (see
@@ -545,7 +558,7 @@ impl FakeCloudflare {
             .lock()
             .state
             .access
-            .seed(scope, owner_id, name, ids::now())
+            .seed(scope, owner_id, name, self.shared.now())
     }
 
     /// The Access service tokens of an account or zone, in creation order, with
@@ -554,9 +567,21 @@ impl FakeCloudflare {
         self.shared.lock().state.access.views(scope, owner_id)
     }
 
+    /// The fake's time, which [`FakeCloudflare::advance_clock`] moves ahead of the real one.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.shared.now()
+    }
+
+    /// Moves the fake's clock forward, as `POST /__fake/clock` does: expiries and grace periods
+    /// end without a test sleeping through them.
+    pub fn advance_clock(&self, by: Duration) {
+        self.shared
+            .advance_clock(u32::try_from(by.as_secs()).unwrap_or(u32::MAX));
+    }
+
     /// Everything the fake holds, as `GET /__fake/state` shows it.
     pub fn state(&self) -> Value {
-        self.shared.lock().state.dump(ids::now())
+        self.shared.lock().state.dump(self.shared.now())
     }
 
     /// Stops accepting connections, closes open ones and waits for the server task to end.

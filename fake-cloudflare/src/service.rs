@@ -14,7 +14,6 @@ use crate::admin;
 use crate::auth;
 use crate::envelope::{ApiError, error_body};
 use crate::faults::FaultAction;
-use crate::ids;
 use crate::query::Query;
 use crate::requests::{AuthUsed, RecordedRequest, recorded_body, recorded_headers};
 use crate::resources::Call;
@@ -284,7 +283,7 @@ fn process(
         Err(RouteError::NotFound) => return fail(ApiError::no_route()),
         Err(RouteError::MethodNotAllowed) => return fail(ApiError::method_not_allowed()),
     };
-    let now = ids::now();
+    let now = shared.now();
     let mut guard = shared.lock();
     let inner = &mut *guard;
     // Identify again: a delay fault may have let the state change since the request arrived.

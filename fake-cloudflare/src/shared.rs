@@ -1,7 +1,9 @@
 //! What every connection's handler shares: the credentials, the limits, and behind one lock the
 //! fake's state, its faults and its request log.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+
+use chrono::{DateTime, Utc};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crate::auth::Credentials;
@@ -16,6 +18,9 @@ pub(crate) struct Shared {
     pub limits: Limits,
     inner: Mutex<Inner>,
     seq: AtomicU64,
+    /// How far the fake's clock is ahead of the real one, in seconds: tests move it forward to
+    /// cross a grace period or an expiry without sleeping.
+    clock_ahead: AtomicI64,
     pub holds: Holds,
 }
 
@@ -39,6 +44,7 @@ impl Shared {
             limits,
             inner: Mutex::new(inner),
             seq: AtomicU64::new(0),
+            clock_ahead: AtomicI64::new(0),
             holds: Holds::new(),
         }
     }
@@ -46,6 +52,19 @@ impl Shared {
     /// The lock; a panic elsewhere while holding it leaves the state usable for the next test.
     pub fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The fake's time: the real time plus what [`Shared::advance_clock`] added.
+    pub fn now(&self) -> DateTime<Utc> {
+        let ahead = chrono::Duration::seconds(self.clock_ahead.load(Ordering::Relaxed));
+        let real = crate::ids::now();
+        real.checked_add_signed(ahead).unwrap_or(real)
+    }
+
+    /// Moves the fake's clock `seconds` forward (never back: time the fake has shown stays past).
+    pub fn advance_clock(&self, seconds: u32) {
+        self.clock_ahead
+            .fetch_add(i64::from(seconds), Ordering::Relaxed);
     }
 
     /// The next request's sequence number, from 1.

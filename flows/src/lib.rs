@@ -1,6 +1,7 @@
 //! Multi-step tasks built from the operations: the documented AI Search setup in one call, safe
 //! to run again and undone when it fails half-way ([`setup_ai_search`]), Access service token
-//! rotation with a grace period ([`rotate_access_token`]), and the question "does AI Search use
+//! rotation with a grace period ([`rotate_access_token`], and [`rotate_access_token_guarded`],
+//! which keeps that grace through lost answers and re-runs), and the question "does AI Search use
 //! this API token?" ([`ai_search_registrations_of`]).
 //!
 //! ```no_run
@@ -23,7 +24,10 @@ mod setup;
 
 pub use indexing::{Backoff, IndexingProgress, InstanceRef, Runs, WaitOutcome, wait_for_indexing};
 pub use registrations::ai_search_registrations_of;
-pub use rotate::{RotatedServiceToken, rotate_access_token};
+pub use rotate::{
+    AccessRotationError, RECENT_CHANGE, ReadBack, RotatedServiceToken, rotate_access_token,
+    rotate_access_token_guarded,
+};
 pub use rotate_ai_search::{
     Discarded, RotatedAiSearchToken, RotationError, RotationState, RotationStep,
     rotate_ai_search_token,

@@ -30,3 +30,21 @@ pub fn methods(server: &FakeCloudflare) -> Vec<String> {
 pub fn writes(server: &FakeCloudflare) -> usize {
     methods(server).iter().filter(|m| *m != "GET").count()
 }
+
+/// Whether the fake's Access-protected test application (`GET /__fake/access/protected`)
+/// admits a client presenting these service-token credentials: 200 admits, 403 refuses, and
+/// anything else fails the test.
+pub async fn access_admits(server: &FakeCloudflare, client_id: &str, client_secret: &str) -> bool {
+    let answer = reqwest::Client::new()
+        .get(format!("{}/access/protected", server.admin_url()))
+        .header("CF-Access-Client-Id", client_id)
+        .header("CF-Access-Client-Secret", client_secret)
+        .send()
+        .await
+        .expect("the protected application answers");
+    match answer.status().as_u16() {
+        200 => true,
+        403 => false,
+        other => panic!("the protected application answered {other}"),
+    }
+}

@@ -1,10 +1,11 @@
 //! `access tokens …`: Access service tokens of an account, or of a zone where Cloudflare allows.
 
 use std::path::Path;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use cloudflare_tokens::types::{ServiceToken, ServiceTokenCreate, ServiceTokenUpdate};
-use cloudflare_tokens::{AccessServiceTokensListQuery, ErrorKind, Scope, flows};
+use cloudflare_tokens::{AccessServiceTokensListQuery, Scope, flows};
 use futures::TryStreamExt;
 use serde::Serialize;
 
@@ -13,6 +14,7 @@ use crate::config::Context;
 use crate::failure::{Doing, Failure};
 use crate::output::{self, Table};
 use crate::secret_file::{SecretFile, SecretShown};
+use cloudflare_tokens::flows::{AccessRotationError, ReadBack};
 
 pub async fn tokens(
     context: &mut Context<'_>,
@@ -221,6 +223,7 @@ pub async fn tokens(
             id,
             grace,
             secret_file,
+            if_unchanged_since,
             zone,
         } => {
             let account = account_only(context, zone, "rotate")?;
@@ -230,46 +233,40 @@ pub async fn tokens(
                 .map(SecretFile::reserve)
                 .transpose()?;
             let grace = grace.unwrap_or_default();
-            let rotated = match flows::rotate_access_token(&client, &account, &id, grace).await {
-                Ok(rotated) => rotated,
-                Err(error) if error.is_outcome_unknown() || error.kind() == ErrorKind::Decode => {
-                    // Cloudflare answered 2xx (or may have carried the rotation out before the
-                    // answer was lost): the new secret exists and is lost.
-                    let happened = if error.is_outcome_unknown() {
-                        "may have been rotated although the answer was lost"
-                    } else {
-                        "was rotated, but Cloudflare's answer carried no new client secret"
-                    };
-                    let previous = if grace.is_zero() {
-                        "the previous secret stopped working at once".to_string()
-                    } else {
-                        format!(
-                            "the previous secret keeps working for {} from the rotation",
-                            humantime::format_duration(grace)
-                        )
-                    };
-                    return Err(Failure::SecretLost {
-                        message: format!(
-                            "Access service token {id} {happened}; the new secret cannot be read \
-                             again, and {previous}. To recover, {}",
-                            recovery(Scope::Account(&account), &id)
-                        ),
-                        error: Some(error),
-                    });
-                }
-                Err(error) => {
-                    return Err(Failure::Call {
-                        doing: format!("rotate Access service token {id}"),
-                        error,
-                    });
-                }
-            };
+            let rotated = flows::rotate_access_token_guarded(
+                &client,
+                &account,
+                &id,
+                grace,
+                if_unchanged_since,
+            )
+            .await
+            .map_err(|error| rotation_failure(&id, grace, error))?;
             let secret_shown = match file {
                 Some(file) => {
                     let path = file.path().to_path_buf();
                     file.write(rotated.client_secret.expose_secret())
                         .map_err(|e| {
-                            lost_to_file(&path, &rotated.id, Scope::Account(&account), &e)
+                            let grace = if grace.is_zero() {
+                                "the previous secret stopped working at once".to_string()
+                            } else {
+                                format!(
+                                    "the previous secret keeps working until {}, and rotating \
+                                     again would end that at once (Cloudflare keeps one previous \
+                                     secret)",
+                                    stamp(rotated.previous_secret_expires_at)
+                                )
+                            };
+                            Failure::SecretLost {
+                                message: format!(
+                                    "rotated Access service token {}, but could not write its \
+                                     new client secret to --secret-file {}: {e}; the secret \
+                                     cannot be read again, and {grace}",
+                                    rotated.id,
+                                    path.display()
+                                ),
+                                error: None,
+                            }
                         })?;
                     SecretShown::InFile(path)
                 }
@@ -321,6 +318,97 @@ pub async fn tokens(
             Ok(())
         }
     }
+}
+
+/// The failure of `access tokens rotate ID`: what happened, and the next step that is safe for
+/// clients still holding the secret from before.
+fn rotation_failure(id: &str, grace: Duration, error: AccessRotationError) -> Failure {
+    let again = |since: DateTime<Utc>| {
+        format!(
+            "`cf-tokens access tokens rotate {id}{} --if-unchanged-since {}`",
+            if grace.is_zero() {
+                String::new()
+            } else {
+                format!(" --grace {}", humantime::format_duration(grace))
+            },
+            stamp(since)
+        )
+    };
+    // Cloudflare keeps one previous secret: what rotating again costs clients of the old one.
+    let cost = "rotating again replaces the secret Cloudflare keeps for the grace period with \
+                one nobody holds, so the original secret stops working at once";
+    match error {
+        AccessRotationError::NotRotated(error) => Failure::Call {
+            doing: format!("rotate Access service token {id}"),
+            error,
+        },
+        AccessRotationError::ChangedRecently { updated_at } => Failure::Refused(format!(
+            "did not rotate Access service token {id}: it changed at {} (a rotation, refresh or \
+             update; Cloudflare does not say which), less than a day ago. If that was a rotation \
+             whose answer was lost or whose run was interrupted, the secret from before it still \
+             works until the grace period it asked for ends, and {cost}. To keep clients \
+             working, create another service token (`cf-tokens access tokens create --name \
+             <name>`), allow it in the application's Access policy and move clients to it \
+             first. To rotate anyway, accepting that, run {}",
+            stamp(updated_at),
+            again(updated_at)
+        )),
+        AccessRotationError::AnswerLost {
+            error,
+            found,
+            previous_secret_expires_at,
+        } => {
+            let until = if grace.is_zero() {
+                "the previous secret stopped working at once (no --grace)".to_string()
+            } else {
+                format!(
+                    "the original secret keeps working until {} (the grace period asked for), \
+                     and not after",
+                    stamp(previous_secret_expires_at)
+                )
+            };
+            let message = match found {
+                ReadBack::Rotated { now, .. } => format!(
+                    "Access service token {id} was rotated, but the answer with its new client \
+                     secret was lost: nobody holds the new secret, and Cloudflare never shows it \
+                     again. Reading the token back shows the rotation (updated {}); {until}. Do \
+                     not rotate again before moving clients: {cost}. To keep clients working, \
+                     create another service token (`cf-tokens access tokens create --name \
+                     <name>`), allow it in the application's Access policy and move clients to it \
+                     before then. Once clients can take a new secret at once, rotate with {}",
+                    now.map_or_else(|| "at an unknown time".to_string(), stamp),
+                    now.map_or_else(|| format!("`cf-tokens access tokens rotate {id}`"), again)
+                ),
+                ReadBack::Unchanged { updated_at } => format!(
+                    "the answer to rotating Access service token {id} was lost. Reading the token \
+                     back shows no change since before the rotation (updated {}), so it was most \
+                     likely not rotated and the original secret is still its current one. A lost \
+                     request may still be carried out later: check in a minute with `cf-tokens \
+                     access tokens get {id}`; if its updated time is still the same, rotate with \
+                     {} (it does nothing if the token changed meanwhile). If it changed, the \
+                     rotation happened and its new secret is lost: {until}; {cost}",
+                    updated_at.map_or_else(|| "at an unknown time".to_string(), stamp),
+                    updated_at
+                        .map_or_else(|| format!("`cf-tokens access tokens rotate {id}`"), again)
+                ),
+                ReadBack::Unknown(read) => format!(
+                    "the answer to rotating Access service token {id} was lost, and reading the \
+                     token back failed too ({read}): it may have been rotated, with its new \
+                     secret lost. If it was, {until}; {cost}. Look with `cf-tokens access tokens \
+                     get {id}` before doing anything: do not rotate again blindly"
+                ),
+            };
+            Failure::SecretLost {
+                message,
+                error: Some(error),
+            }
+        }
+    }
+}
+
+/// A time as `--if-unchanged-since` takes it.
+fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
 /// How to get a usable secret for a service token whose secret was lost.

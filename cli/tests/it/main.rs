@@ -5,6 +5,7 @@
 //! journey end to end). Most run the CLI in-process, for speed; those about the process itself
 //! run the real binary. The runners and the fake come from `test-support`.
 
+mod access;
 mod binary;
 mod commands;
 mod journey;

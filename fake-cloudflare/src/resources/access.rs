@@ -37,6 +37,9 @@ struct ServiceToken {
     name: String,
     client_id: String,
     client_secret: String,
+    /// The secret before the last rotation, accepted until `previous_client_secret_expires_at`.
+    /// Cloudflare keeps only one: a second rotation replaces it with the secret that was current.
+    previous_client_secret: Option<String>,
     duration: String,
     enabled: bool,
     created_at: DateTime<Utc>,
@@ -57,6 +60,7 @@ impl ServiceToken {
             name,
             client_id: ids::client_id(),
             client_secret: ids::client_secret(),
+            previous_client_secret: None,
             duration: DEFAULT_DURATION.to_owned(),
             enabled: true,
             created_at: now,
@@ -325,12 +329,41 @@ impl ServiceTokens {
         Ok(Reply::ok(t.view()))
     }
 
+    /// The token whose credentials `client_id` and `client_secret` are at `now`, as an Access
+    /// application checks `CF-Access-Client-Id` and `CF-Access-Client-Secret`: enabled, not
+    /// expired, and the secret either the current one or the previous one before its
+    /// `previous_client_secret_expires_at`. `owner`, when given, limits the search to the tokens
+    /// of that account or zone.
+    pub fn admit(
+        &self,
+        owner: Option<(AccessScope, &str)>,
+        client_id: &str,
+        client_secret: &str,
+        now: DateTime<Utc>,
+    ) -> Option<&str> {
+        let token = self.tokens.iter().find(|t| {
+            owner.is_none_or(|(scope, id)| t.scope == scope.segment() && t.owner == id)
+                && constant_time_eq(t.client_id.as_bytes(), client_id.as_bytes())
+        })?;
+        let current = constant_time_eq(token.client_secret.as_bytes(), client_secret.as_bytes());
+        let previous = token.previous_client_secret.as_ref().is_some_and(|p| {
+            constant_time_eq(p.as_bytes(), client_secret.as_bytes())
+                && token
+                    .previous_client_secret_expires_at
+                    .is_some_and(|end| now < end)
+        });
+        let live = token.enabled && token.expires_at.is_none_or(|end| now < end);
+        (live && (current || previous)).then_some(token.id.as_str())
+    }
+
     pub fn rotate(&mut self, call: &Call) -> Result<Reply, ApiError> {
         let i = self.index(call)?;
         let obj = fields::object(call.body, false)?;
         let previous = fields::opt_time(&obj, "previous_client_secret_expires_at")?;
         let t = &mut self.tokens[i];
-        t.client_secret = ids::client_secret();
+        let replaced = std::mem::replace(&mut t.client_secret, ids::client_secret());
+        // The secret the last rotation kept, if any, is dropped here: only one previous secret.
+        t.previous_client_secret = Some(replaced);
         t.client_secret_version += 1;
         // Without a grace period the previous secret stops working at once.
         t.previous_client_secret_expires_at = Some(previous.unwrap_or(call.now));
@@ -339,9 +372,26 @@ impl ServiceTokens {
     }
 }
 
+/// Whether `a` and `b` are equal, in a time that depends on their lengths only, not on where
+/// they differ: a client secret must not be guessable byte by byte from how long a refusal took.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn constant_time_eq_compares_whole_values() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+        assert!(constant_time_eq(b"", b""));
+    }
 
     #[test]
     fn durations() {

@@ -42,10 +42,15 @@ async fn rotate_keeps_the_previous_secret_for_the_grace_period() {
     assert!(!run.stdout.contains(old_secret), "{run}");
     assert!(run.stdout.contains("keeps working until"), "{run}");
 
+    // A second rotation ends the first one's grace at once (Cloudflare keeps one previous
+    // secret), so a token changed within the last day is rotated again only when the caller
+    // names the change it expects.
+    let since = stored["updated_at"].as_str().unwrap().to_string();
     // --json carries the new secret: handing it over is what rotating is for.
+    let args = ["access", "tokens", "rotate", id, "--grace", "30m", "--json"];
     let json = cf(
         &server,
-        &["access", "tokens", "rotate", id, "--grace", "30m", "--json"],
+        &[&args[..], &["--if-unchanged-since", &since]].concat(),
     )
     .await;
     json.expect(0);
@@ -251,4 +256,91 @@ async fn a_missing_service_token_fails_with_the_status_and_code() {
         "{run}"
     );
     assert!(run.stdout.is_empty());
+}
+
+#[tokio::test]
+async fn a_rotation_waits_for_the_change_it_expects_and_refuses_one_it_does_not() {
+    let server = fake().await;
+    let seeded = server.create_service_token(AccessScope::Account, ACCOUNT, "ci");
+    let id = str_field(&seeded, "id");
+    // A later second than the creation's, so that the refresh moves `updated_at`.
+    server.advance_clock(std::time::Duration::from_secs(60));
+    cf(&server, &["access", "tokens", "refresh", id])
+        .await
+        .expect(0);
+    let since = str_field(
+        &server.service_tokens(AccessScope::Account, ACCOUNT)[0],
+        "updated_at",
+    )
+    .to_string();
+
+    // Changed within the day: maybe a rotation whose grace is running, so not rotated.
+    let refused = cf(
+        &server,
+        &["access", "tokens", "rotate", id, "--grace", "1h"],
+    )
+    .await;
+    refused.expect(1);
+    for part in [
+        &format!("did not rotate Access service token {id}: it changed at {since}"),
+        "stops working at once",
+        &format!("`cf-tokens access tokens rotate {id} --grace 1h --if-unchanged-since {since}`"),
+    ] {
+        assert!(refused.stderr.contains(part), "no {part:?}:\n{refused}");
+    }
+    // Another time than the token's: refused too.
+    let other = "2020-01-01T00:00:00Z";
+    let stale = cf(
+        &server,
+        &[
+            "access",
+            "tokens",
+            "rotate",
+            id,
+            "--if-unchanged-since",
+            other,
+        ],
+    )
+    .await;
+    stale.expect(1);
+    assert!(stale.stderr.contains("did not rotate"), "{stale}");
+    assert!(
+        server
+            .requests_for("access_service_tokens_rotate")
+            .is_empty()
+    );
+
+    // The change named: rotated, once.
+    cf(
+        &server,
+        &[
+            "access",
+            "tokens",
+            "rotate",
+            id,
+            "--grace",
+            "1h",
+            "--if-unchanged-since",
+            &since,
+        ],
+    )
+    .await
+    .expect(0);
+    let stored = &server.service_tokens(AccessScope::Account, ACCOUNT)[0];
+    assert_eq!(stored["client_secret_version"], 2);
+    assert_eq!(server.requests_for("access_service_tokens_rotate").len(), 1);
+    // Not a time.
+    cf(
+        &server,
+        &[
+            "access",
+            "tokens",
+            "rotate",
+            id,
+            "--if-unchanged-since",
+            "yesterday",
+        ],
+    )
+    .await
+    .expect(2);
 }

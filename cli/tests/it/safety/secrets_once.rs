@@ -101,12 +101,19 @@ async fn a_rotation_whose_answer_lacks_the_new_secret_fails_and_says_it_happened
     assert_eq!(stored["client_secret_version"], 2, "it was rotated");
     for part in [
         &format!("Access service token {id} was rotated"),
-        "carried no new client secret",
-        "the previous secret keeps working for 1h from the rotation",
-        &format!("`cf-tokens access tokens rotate {id}`"),
+        "the answer with its new client secret was lost",
+        "the original secret keeps working until",
+        // Rotating again ends that grace: the message says so and names the change it expects.
+        "the original secret stops working at once",
+        &format!("`cf-tokens access tokens rotate {id} --grace 1h --if-unchanged-since "),
     ] {
         assert!(run.stderr.contains(part), "no {part:?}:\n{run}");
     }
+    assert_eq!(
+        server.requests_for("access_service_tokens_rotate").len(),
+        1,
+        "never rotated again"
+    );
     assert!(run.stdout.is_empty(), "{run}");
 }
 

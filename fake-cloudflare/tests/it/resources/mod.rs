@@ -1,6 +1,7 @@
 //! The API as the fake serves it: each resource's operations, and paging through lists.
 
 mod access;
+mod access_auth;
 mod ai_search;
 mod journey;
 mod pagination;
