@@ -102,6 +102,7 @@ pub mod routes;
 mod server;
 mod service;
 mod shared;
+mod validate;
 
 pub use faults::{Fault, FaultAction, Times};
 pub use limits::{Limits, MAX_REQUEST_HEAD};
