@@ -126,6 +126,8 @@ pub fn fields(schema: &Value) -> Vec<Field> {
     while i < out.len() {
         let Field { path, schema } = out[i].clone();
         i += 1;
+        // Deep enough for every field of the spec's bodies, and a stop should a schema ever
+        // refer to itself.
         if path.len() > 6 {
             continue;
         }
