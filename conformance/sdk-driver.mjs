@@ -57,6 +57,26 @@ async function call(op, auth, fn, expect = 'ok') {
   return result;
 }
 
+// A request upstream's schemas forbid (a value outside an enum), sent on purpose: the fake must
+// refuse it with 400, its one error's message naming `field`, and the SDK must surface that as
+// a BadRequestError. The line says `invalid_request: field`: Prism's violations of the request
+// are expected there (sdk.rs requires one naming the field); those of the answer are not.
+async function refused(op, auth, fn, field) {
+  seen = { requests: 0, violations: [] };
+  try {
+    await fn();
+  } catch (error) {
+    if (!(error instanceof Cloudflare.BadRequestError)) throw error;
+    const messages = (error.errors ?? []).map((e) => e.message);
+    check(error.errors?.[0]?.code === 1001, `${op} (${auth}): code 1001 for a bad ${field}: ${messages}`);
+    const named = messages.some((m) => m.startsWith(`${field}: `) || m.startsWith(`query parameter ${field}: `));
+    check(named, `${op} (${auth}): the message names ${field}: ${messages}`);
+    console.log(JSON.stringify({ op, auth, status: error.status, invalid_request: field, ...seen }));
+    return;
+  }
+  throw new Error(`${op} (${auth}): a request with a bad ${field} succeeded`);
+}
+
 const all = async (page) => {
   const items = [];
   for await (const item of page) items.push(item);
@@ -82,6 +102,10 @@ async function userTokens() {
       resources: { [`com.cloudflare.api.account.${accountId}`]: '*' },
     },
   ];
+  await refused('user_tokens_create', 'token', () =>
+    cf.user.tokens.create({ name: 'sdk-lifecycle', policies: [{ ...policies[0], effect: 'maybe' }] }),
+    'policies[0].effect',
+  );
   const created = await call('user_tokens_create', 'token', () =>
     cf.user.tokens.create({ name: 'sdk-lifecycle', policies }),
   );
@@ -148,6 +172,21 @@ async function aiSearch(auth, { policies }) {
     }),
   );
   check(instance.id === id, 'the instance has its id');
+  // Values outside upstream's enums are refused, not taken and echoed back, and create nothing.
+  const bad = `sdk-bad-${auth}`;
+  await refused('ai_search_instances_create', auth, () =>
+    cf.aiSearch.instances.create({ account_id: accountId, id: bad, token_id: token.id, ai_search_model: 'made-up/model' }),
+    'ai_search_model',
+  );
+  await call('ai_search_instances_get', auth, () => cf.aiSearch.instances.read(bad, { account_id: accountId }), 404);
+  await refused('ai_search_instances_update', auth, () =>
+    cf.aiSearch.instances.update(id, { account_id: accountId, embedding_model: 'made-up/embedder' }),
+    'embedding_model',
+  );
+  await refused('ai_search_instances_list', auth, () =>
+    all(cf.aiSearch.instances.list({ account_id: accountId, order_by_direction: 'sideways' })),
+    'order_by_direction',
+  );
   // A website needs no token (Cloudflare's guide).
   const web = `sdk-web-${auth}`;
   await call('ai_search_instances_create', auth, () =>
@@ -255,6 +294,11 @@ async function journey(auth, { policies }) {
     await call('r2_buckets_get', auth, () => cf.r2.buckets.get(bucket, acct), 404);
     const made = await call('r2_buckets_create', auth, () => cf.r2.buckets.create({ ...acct, name: bucket }));
     check(made.name === bucket, 'the bucket is created');
+    await refused('r2_buckets_create', auth, () =>
+      cf.r2.buckets.create({ ...acct, name: 'sdk-bucket-2', storageClass: 'Glacier' }),
+      'storageClass',
+    );
+    await call('r2_buckets_get', auth, () => cf.r2.buckets.get('sdk-bucket-2', acct), 404);
     await call('r2_buckets_get', auth, () => cf.r2.buckets.get(bucket, acct));
   }
 

@@ -32,6 +32,12 @@ impl ApiError {
         self
     }
 
+    /// The same error, about the request's part at `path` (`["body", "policies", "0"]`).
+    pub fn at_path(mut self, path: Vec<String>) -> Self {
+        self.path = Some(path);
+        self
+    }
+
     pub fn invalid(message: impl Into<String>) -> Self {
         Self::new(400, 1001, message)
     }

@@ -45,6 +45,12 @@
 //!   default 1000). Values out of bounds are rejected with 400, not clamped. Lists keep creation
 //!   order (AI Search instances default to newest first, as the spec's `order_by_direction`
 //!   default says). AI Search lists leave `total_pages` out of `result_info`, as the real API does.
+//! - Requests are checked against the spec's request schemas before anything is carried out
+//!   (after auth): every body and query parameter, for required fields, types, enums, formats
+//!   (`date-time`, `uuid`, `uri`), lengths, ranges and list sizes. The first rule broken is
+//!   refused with 400, code 1001, the message naming the field (`ai_search_model: "x" is not
+//!   one of ...`; a secret field's value is never shown), so that what Cloudflare would refuse
+//!   is never taken and echoed back. Fields the server sets (`readOnly`) are ignored in requests.
 //! - Every answer carries a `cf-ray` header: the request's sequence number in hex and `-FAKE`.
 //! - Errors: Cloudflare's error envelope with one error. The codes follow Cloudflare's where we
 //!   know them and are otherwise stable approximations:
@@ -110,6 +116,7 @@ pub mod routes;
 mod server;
 mod service;
 mod shared;
+mod validate;
 
 pub use faults::{Fault, FaultAction, Times};
 pub use limits::{Limits, MAX_REQUEST_HEAD};

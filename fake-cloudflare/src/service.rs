@@ -308,6 +308,10 @@ fn process(
         }
     };
     let query = Query::parse(parts.uri.query());
+    // What Cloudflare refuses, refused before anything is carried out (after auth, as there).
+    if let Err(e) = crate::validate::check_request(op, &query, body.as_ref()) {
+        return fail(crate::resources::with_path_for(op, e));
+    }
     let call = Call {
         params: &params,
         query: &query,

@@ -46,19 +46,41 @@ async fn the_official_sdk_drives_the_fake_and_every_answer_is_valid() {
     let mut calls: BTreeMap<String, usize> = BTreeMap::new();
     let (mut requests, mut deviations) = (0, 0);
     let mut violations = Vec::new();
+    let mut refused = Vec::new();
     for line in stdout.lines() {
         let call: Value = serde_json::from_str(line).expect("one JSON line per call");
         let op = call["op"].as_str().expect("an operation").to_string();
         requests += call["requests"].as_u64().expect("a request count") as usize;
+        let bad_field = call["invalid_request"].as_str();
+        let mut prism_agrees = false;
         for violation in call["violations"].as_array().into_iter().flatten() {
             if is_documented_deviation(&op, violation) {
                 deviations += 1;
+            } else if let Some(field) = bad_field
+                && names_in_the_request(violation, field)
+            {
+                prism_agrees = true;
             } else {
                 violations.push(format!("{op} ({}): {violation}", call["auth"]));
             }
         }
+        if let Some(field) = bad_field {
+            // The fake's 400 is right only if upstream's schemas forbid the request too.
+            assert!(
+                prism_agrees,
+                "{op}: Prism found nothing wrong with the bad {field}: {line}"
+            );
+            assert_eq!(call["status"], 400, "{op}: {line}");
+            refused.push(format!("{op} {field}"));
+        }
         *calls.entry(op).or_default() += 1;
     }
+    // The out-of-enum requests the driver sends on purpose (both auth styles for AI Search).
+    assert_eq!(
+        refused.len(),
+        8,
+        "the SDK's out-of-enum requests refused: {refused:?}"
+    );
     assert!(
         violations.is_empty(),
         "Prism found requests of the SDK or answers of the fake that break upstream's schemas:\n{}",
@@ -86,6 +108,20 @@ async fn the_official_sdk_drives_the_fake_and_every_answer_is_valid() {
         calls.values().sum::<usize>(),
         all.len()
     );
+}
+
+/// Whether Prism's `violation` is about the request's `field` (`policies[0].effect` is at
+/// `["request", "body", "policies", "0", "effect"]`): what a request sent invalid on purpose is
+/// expected to break.
+fn names_in_the_request(violation: &Value, field: &str) -> bool {
+    let location: Vec<&str> = violation["location"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let last = field.rsplit(['.', '[', ']']).find(|s| !s.is_empty());
+    location.first() == Some(&"request") && last.is_some_and(|last| location.contains(&last))
 }
 
 /// The one place the fake departs from upstream's schemas on purpose: AI Search timestamps in

@@ -76,6 +76,17 @@ pub struct State {
     pub r2: r2::Buckets,
 }
 
+/// `e` with a `path` (empty when it names no field) where `op`'s product shows one, and without
+/// one elsewhere.
+pub(crate) fn with_path_for(op: Operation, mut e: ApiError) -> ApiError {
+    e.path = if op.product().errors_carry_a_path() {
+        Some(e.path.unwrap_or_default())
+    } else {
+        None
+    };
+    e
+}
+
 impl State {
     /// Forgets every object; how indexing goes stays as configured.
     pub fn reset(&mut self) {
@@ -86,15 +97,7 @@ impl State {
 
     /// Carries out `op`; its errors carry a `path` or not, as its product's do.
     pub fn dispatch(&mut self, op: Operation, call: &Call) -> Result<Reply, ApiError> {
-        let with_path = op.product().errors_carry_a_path();
-        self.carry_out(op, call).map_err(|mut e| {
-            e.path = if with_path {
-                Some(e.path.unwrap_or_default())
-            } else {
-                None
-            };
-            e
-        })
+        self.carry_out(op, call).map_err(|e| with_path_for(op, e))
     }
 
     fn carry_out(&mut self, op: Operation, call: &Call) -> Result<Reply, ApiError> {

@@ -9,3 +9,4 @@ mod control;
 mod resources;
 mod server;
 mod spec_coverage;
+mod validation;
