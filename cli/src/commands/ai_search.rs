@@ -44,6 +44,19 @@ pub async fn tokens(
             let rotated = flows::rotate_ai_search_token(&client, &account, &id)
                 .await
                 .map_err(|e| Failure::Rotation(Box::new(e)))?;
+            for id in &rotated.leftovers_deleted {
+                writeln!(
+                    context.err,
+                    "deleted API token {id}, left by an interrupted rotation (no registration names \
+                     it)"
+                )?;
+            }
+            for id in &rotated.leftovers_left {
+                writeln!(
+                    context.err,
+                    "left API token {id}, of an interrupted rotation: the next rotation deletes it"
+                )?;
+            }
             if context.json() {
                 let value = show_secret.then(|| rotated.new_token_value.expose_secret());
                 let report = serde_json::json!({
@@ -55,6 +68,8 @@ pub async fn tokens(
                     "old_token_id": rotated.old_token_id,
                     "new_token_id": rotated.new_token_id,
                     "new_token_value": value,
+                    "leftovers_deleted": rotated.leftovers_deleted,
+                    "leftovers_left": rotated.leftovers_left,
                 });
                 return Ok(output::json(context.out, &report)?);
             }

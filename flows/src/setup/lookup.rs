@@ -72,7 +72,7 @@ pub(super) async fn look_up(client: &Client, setup: &AiSearchSetup) -> Result<Fo
     })
 }
 
-pub(super) async fn all_registrations(
+pub(crate) async fn all_registrations(
     client: &Client,
     account_id: &str,
 ) -> Result<Vec<types::AiSearchToken>> {
@@ -195,7 +195,7 @@ pub(super) async fn health(
 
 /// The API tokens of `tokens` that no registration names: left by runs that were interrupted
 /// after minting them.
-pub(super) fn orphans(
+pub(crate) fn orphans(
     tokens: &[types::UserToken],
     registrations: &[types::AiSearchToken],
 ) -> Vec<String> {
@@ -207,7 +207,7 @@ pub(super) fn orphans(
 }
 
 /// Whether a registration names API token `id`.
-pub(super) fn named(registrations: &[types::AiSearchToken], id: &str) -> bool {
+pub(crate) fn named(registrations: &[types::AiSearchToken], id: &str) -> bool {
     registrations
         .iter()
         .any(|r| r.cf_api_id.as_deref() == Some(id))

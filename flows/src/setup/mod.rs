@@ -4,7 +4,7 @@
 
 mod events;
 mod leftovers;
-mod lookup;
+pub(crate) mod lookup;
 mod outcome;
 mod rollback;
 pub(crate) mod target;
