@@ -63,7 +63,7 @@ mod killing {
 
     use crate::cli::{Binary, env_for};
 
-    /// Runs `binary` with `args` against `server` and `faults` (from [`faults_for`] with
+    /// Runs `binary` with `args` against `server` and `faults` (from [`faults_for`](super::faults_for) with
     /// [`FaultAction::Hold`](fake_cloudflare::FaultAction::Hold) at request `k`), waits until
     /// request `k` is held (carried out, its answer not sent), calls `while_held` (to look at the state at that moment),
     /// then kills the process with SIGKILL, checks that it was killed there, and clears the
