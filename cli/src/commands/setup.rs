@@ -44,6 +44,9 @@ pub async fn run(context: &mut Context<'_>, args: SetupArgs) -> Result<(), Failu
         TokenOwnerArg::Account => TokenOwner::Account,
     };
     setup.create_bucket = args.create_bucket;
+    if let Some(grace) = args.orphan_grace {
+        setup.orphan_grace = grace;
+    }
     // Before any request: a secret minted without a place to go would be lost.
     let secret_file = match &args.secret_file {
         Some(path) if setup.dry_run => {
@@ -102,6 +105,19 @@ pub async fn run(context: &mut Context<'_>, args: SetupArgs) -> Result<(), Failu
         output::json(context.out, &report)?;
     } else {
         summary(context.out, &setup, &outcome, &shown)?;
+    }
+    // Another run (here or elsewhere) may have changed the chain since this one built it:
+    // exit 0 only if it holds now. An instance left untouched uses no registration of this
+    // setup's name, so its chain is not this setup's to judge.
+    if !setup.dry_run
+        && !matches!(outcome.token, TokenOutcome::Untouched)
+        && let Err(broken) = flows::check_chain(&client, &setup).await
+    {
+        return Err(Failure::Unfinished(format!(
+            "the setup ran, but the chain read back is broken: {}. Another run of the same name \
+             may have changed it meanwhile: run the setup again to repair it",
+            output::clean(&broken.to_string())
+        )));
     }
     if args.wait && !setup.dry_run {
         let timeout = args.wait_timeout.unwrap_or(DEFAULT_WAIT);

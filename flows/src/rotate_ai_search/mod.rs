@@ -30,10 +30,24 @@ pub use state::{Discarded, RotatedAiSearchToken, RotationError, RotationState, R
 ///
 /// The error's [`state`](RotationError::state) says what the registration uses and what was
 /// done about each token.
+///
+/// Leftovers issued within [`ORPHAN_GRACE`](crate::ORPHAN_GRACE) are left alone (a concurrent
+/// run may be about to register them); [`rotate_ai_search_token_with_grace`] sets another grace.
 pub async fn rotate_ai_search_token(
     client: &Client,
     account_id: &str,
     registration_id: &Uuid,
+) -> Result<RotatedAiSearchToken, RotationError> {
+    rotate_ai_search_token_with_grace(client, account_id, registration_id, lookup::ORPHAN_GRACE)
+        .await
+}
+
+/// [`rotate_ai_search_token`], leaving alone the leftovers issued less than `grace` ago.
+pub async fn rotate_ai_search_token_with_grace(
+    client: &Client,
+    account_id: &str,
+    registration_id: &Uuid,
+    grace: std::time::Duration,
 ) -> Result<RotatedAiSearchToken, RotationError> {
     let fail = |step, error, state| RotationError { step, error, state };
     let unchanged = || RotationState::Unchanged;
@@ -66,7 +80,7 @@ pub async fn rotate_ai_search_token(
         Err(e) => return Err(fail(RotationStep::LookUp, e, unchanged())),
     };
     let (leftovers_deleted, leftovers_left) =
-        delete_leftovers(client, account_id, owner, &old, &old_id).await;
+        delete_leftovers(client, account_id, owner, (&old, &old_id), grace).await;
 
     let policies = old
         .policies
@@ -233,8 +247,8 @@ async fn delete_leftovers(
     client: &Client,
     account_id: &str,
     owner: TokenOwner,
-    old: &types::UserToken,
-    old_id: &str,
+    (old, old_id): (&types::UserToken, &str),
+    grace: std::time::Duration,
 ) -> (Vec<String>, Vec<String>) {
     let (mut deleted, mut left) = (Vec::new(), Vec::new());
     let Ok(tokens) = target::list_tokens(client, account_id, owner).await else {
@@ -253,7 +267,9 @@ async fn delete_leftovers(
     let Ok(registrations) = lookup::all_registrations(client, account_id).await else {
         return (deleted, left);
     };
-    for id in lookup::orphans(&alike, &registrations) {
+    let (orphans, recent) = lookup::orphans(&alike, &registrations, grace);
+    left.extend(recent);
+    for id in orphans {
         match delete_checked(client, account_id, owner, &id).await {
             Deletion::Deleted => deleted.push(id),
             Deletion::NotDeleted(_) | Deletion::Unknown(_) => left.push(id),

@@ -33,10 +33,12 @@ pub const JOURNEY: &[&str] = &[
     "docs",
     "--token-owner",
     "account",
+    "--orphan-grace",
+    "0s",
 ];
 
 /// The requests of the scenarios' reference runs that are faulted (or killed at), in all.
-const KILL_POINTS: usize = 63;
+const KILL_POINTS: usize = 78;
 
 /// What the account holds, or how it answers, when the faulted run starts.
 #[derive(Clone, Copy, Debug)]
@@ -267,7 +269,8 @@ async fn a_sigkill_at_any_request_then_one_clean_rerun_converges() {
     }
     // Fresh 8, DeadRegistration 9, BrokenInstance 8, Orphan 9, InstanceRefused 10 (the refused
     // create aside), RegistrationRefused 8 (each with the bucket's check first), Journey 11 (the
-    // bucket's check and create, the namespace's look-up and create).
+    // bucket's check and create, the namespace's look-up and create); each run that succeeds
+    // (all but the two refused) 3 more: the chain read back (instance, registration, token).
     assert_eq!(kill_points, KILL_POINTS, "{figures:#?}");
 }
 

@@ -10,7 +10,8 @@ mod repairs;
 /// registration): `ai-search-<instance>`.
 pub const NAME: &str = "ai-search-docs";
 
-/// The setup most tests run: instance `docs`, indexing one of the fake's buckets.
+/// The setup most tests run: instance `docs`, indexing one of the fake's buckets. Tests run one
+/// setup after another, so orphans are deleted however recent (no grace).
 pub const SETUP: &[&str] = &[
     "ai-search",
     "setup",
@@ -18,4 +19,6 @@ pub const SETUP: &[&str] = &[
     "docs",
     "--r2-bucket",
     "docs-bucket",
+    "--orphan-grace",
+    "0s",
 ];
