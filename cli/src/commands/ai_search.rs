@@ -10,6 +10,7 @@ use futures::TryStreamExt;
 use crate::args::{AiSearchTokensCommand, InstancesCommand};
 use crate::config::Context;
 use crate::failure::{Doing, Failure};
+use crate::lock;
 use crate::output::{self, Table};
 
 pub async fn tokens(
@@ -46,6 +47,9 @@ pub async fn tokens(
             orphan_grace,
         } => {
             let grace = orphan_grace.unwrap_or(flows::ORPHAN_GRACE);
+            // Held to the end of the run: another rotation of it on this machine waits.
+            let path = lock::path(client.base_url(), &account, &format!("rotate-{id}"));
+            let _lock = lock::acquire(path, &mut *context.err).await?;
             let rotated = flows::rotate_ai_search_token_with_grace(&client, &account, &id, grace)
                 .await
                 .map_err(|e| Failure::Rotation(Box::new(e)))?;

@@ -17,6 +17,7 @@ use crate::args::{SetupArgs, TokenOwnerArg};
 use crate::commands::ai_search::show_instance;
 use crate::config::{Context, Terminal};
 use crate::failure::{Doing, Failure};
+use crate::lock;
 use crate::output;
 use crate::secret_file::SecretFile;
 
@@ -57,6 +58,13 @@ pub async fn run(context: &mut Context<'_>, args: SetupArgs) -> Result<(), Failu
         None => None,
     };
 
+    // Held to the end of the run: another setup of this name on this machine waits.
+    let _lock = if setup.dry_run {
+        None
+    } else {
+        let path = lock::path(client.base_url(), &setup.account_id, &setup.token_name);
+        Some(lock::acquire(path, &mut *context.err).await?)
+    };
     let err = &mut *context.err;
     // Progress is best effort: a closed stderr must not abort a setup half-way.
     let result = flows::setup_ai_search(&client, &setup, |event| {

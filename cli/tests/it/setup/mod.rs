@@ -2,6 +2,7 @@
 //! where the minted secret may appear), convergence after any fault or kill, and what a run
 //! repairs.
 
+mod concurrent;
 pub mod converges;
 mod end_to_end;
 mod repairs;
