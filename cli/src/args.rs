@@ -200,6 +200,10 @@ pub struct SetupArgs {
     /// How long --wait waits before giving up, like 10m (the instance stays) [default: 30m]
     #[arg(long, value_name = "DURATION", requires = "wait", value_parser = parse_timeout)]
     pub wait_timeout: Option<Duration>,
+    /// Leave orphaned API tokens issued less than this long ago, like 5m: a concurrent run may be
+    /// about to register them [default: 5m]
+    #[arg(long, value_name = "DURATION", value_parser = parse_grace)]
+    pub orphan_grace: Option<Duration>,
 }
 
 /// Where the instance's content comes from: exactly one of the two.
@@ -227,6 +231,10 @@ pub enum AiSearchTokensCommand {
         /// Print the new API token's value (it cannot be read again later)
         #[arg(long)]
         show_secret: bool,
+        /// Leave leftovers of interrupted rotations issued less than this long ago, like 5m: a
+        /// concurrent run may be about to register them [default: 5m]
+        #[arg(long, value_name = "DURATION", value_parser = parse_grace)]
+        orphan_grace: Option<Duration>,
     },
     /// Show one registered token
     Get {

@@ -41,6 +41,7 @@ mod args;
 mod commands;
 mod config;
 mod failure;
+mod lock;
 mod output;
 mod secret_file;
 

@@ -30,12 +30,13 @@ pub use rotate::{
 };
 pub use rotate_ai_search::{
     Discarded, RotatedAiSearchToken, RotationError, RotationState, RotationStep,
-    rotate_ai_search_token,
+    rotate_ai_search_token, rotate_ai_search_token_with_grace,
 };
 pub use setup::{
-    AiSearchSetup, Blocker, DeadToken, Event, InstanceOutcome, InstanceSource, Leftover,
-    MintedToken, ObjectKind, PlannedStep, Presence, RolledBack, SetupError, SetupOutcome, Step,
-    TokenOutcome, TokenOwner, WhyDeleted, WhyLeft, setup_ai_search,
+    AiSearchSetup, Blocker, Chain, ChainBreak, DeadToken, Event, InstanceOutcome, InstanceSource,
+    Leftover, MintedToken, ORPHAN_GRACE, ObjectKind, PlannedStep, Presence, RolledBack, SetupError,
+    SetupOutcome, Step, TokenOutcome, TokenOwner, WhyDeleted, WhyLeft, check_chain,
+    check_registration, setup_ai_search,
 };
 
 /// The name of the permission group AI Search needs on the account.

@@ -5,6 +5,7 @@
 //! - [`fake`]: a fake Cloudflare started for a test, its state read back, and [`fake::http`], a
 //!   plain HTTP client for it (for the fake's own tests, which must not go through the client);
 //! - [`adversary`]: a server on loopback that misbehaves on purpose;
+//! - [`each_request`]: a run faulted, or its binary killed, at each of its requests in turn;
 //! - [`process`]: a child process that cannot outlive its test.
 //!
 //! Helpers that need the client crate itself (`cloudflare-tokens`) stay with the client's tests
@@ -13,6 +14,7 @@
 pub mod adversary;
 #[cfg(feature = "cli")]
 pub mod cli;
+pub mod each_request;
 pub mod fake;
 pub mod process;
 

@@ -10,6 +10,7 @@ use futures::TryStreamExt;
 use crate::args::{AiSearchTokensCommand, InstancesCommand};
 use crate::config::Context;
 use crate::failure::{Doing, Failure};
+use crate::lock;
 use crate::output::{self, Table};
 
 pub async fn tokens(
@@ -40,37 +41,42 @@ pub async fn tokens(
             }
             Ok(table.print(context.out, "no AI Search tokens")?)
         }
-        AiSearchTokensCommand::Rotate { id, show_secret } => {
-            let rotated = flows::rotate_ai_search_token(&client, &account, &id)
+        AiSearchTokensCommand::Rotate {
+            id,
+            show_secret,
+            orphan_grace,
+        } => {
+            let grace = orphan_grace.unwrap_or(flows::ORPHAN_GRACE);
+            // Held to the end of the run: another rotation of it on this machine waits.
+            let path = lock::path(client.base_url(), &account, &format!("rotate-{id}"));
+            let _lock = lock::acquire(path, &mut *context.err).await?;
+            let rotated = flows::rotate_ai_search_token_with_grace(&client, &account, &id, grace)
                 .await
                 .map_err(|e| Failure::Rotation(Box::new(e)))?;
-            if context.json() {
-                let value = show_secret.then(|| rotated.new_token_value.expose_secret());
-                let report = serde_json::json!({
-                    "registration_id": rotated.registration_id,
-                    "owner": match rotated.owner {
-                        flows::TokenOwner::User => "user",
-                        flows::TokenOwner::Account => "account",
-                    },
-                    "old_token_id": rotated.old_token_id,
-                    "new_token_id": rotated.new_token_id,
-                    "new_token_value": value,
-                });
-                return Ok(output::json(context.out, &report)?);
+            for id in &rotated.leftovers_deleted {
+                writeln!(
+                    context.err,
+                    "deleted API token {id}, left by an interrupted rotation (no registration names \
+                     it)"
+                )?;
             }
-            let value = if show_secret {
-                rotated.new_token_value.expose_secret().to_string()
-            } else {
-                "not shown (pass --show-secret to see it; AI Search has it, and it cannot be read \
-                 again)"
-                    .to_string()
-            };
-            writeln!(
-                context.out,
-                "AI Search token {id} now uses API token {}; API token {} was deleted",
-                rotated.new_token_id, rotated.old_token_id
-            )?;
-            Ok(output::fields(context.out, &[("token value", value)])?)
+            for id in &rotated.leftovers_left {
+                writeln!(
+                    context.err,
+                    "left API token {id}, of an interrupted rotation: the next rotation deletes it"
+                )?;
+            }
+            // Exit 0 only if the registration, read back now, names an active API token.
+            let held = flows::check_registration(&client, &account, rotated.owner, &id).await;
+            let broken = held.err().map(|broken| {
+                Failure::Unfinished(format!(
+                    "the rotation ran, but the chain read back is broken: {}. Another run may \
+                     have changed it meanwhile: run `ai-search setup` to repair it",
+                    output::clean(&broken.to_string())
+                ))
+            });
+            report_rotation(context, &id, &rotated, show_secret)?;
+            broken.map_or(Ok(()), Err)
         }
         AiSearchTokensCommand::Get { id } => {
             let token = client
@@ -92,6 +98,44 @@ pub async fn tokens(
             Ok(writeln!(context.out, "deleted AI Search token {id}")?)
         }
     }
+}
+
+/// What a rotation did: on stdout, the new token's value only with `--show-secret`.
+fn report_rotation(
+    context: &mut Context<'_>,
+    id: &uuid::Uuid,
+    rotated: &flows::RotatedAiSearchToken,
+    show_secret: bool,
+) -> Result<(), Failure> {
+    if context.json() {
+        let value = show_secret.then(|| rotated.new_token_value.expose_secret());
+        let report = serde_json::json!({
+            "registration_id": rotated.registration_id,
+            "owner": match rotated.owner {
+                flows::TokenOwner::User => "user",
+                flows::TokenOwner::Account => "account",
+            },
+            "old_token_id": rotated.old_token_id,
+            "new_token_id": rotated.new_token_id,
+            "new_token_value": value,
+            "leftovers_deleted": rotated.leftovers_deleted,
+            "leftovers_left": rotated.leftovers_left,
+        });
+        return Ok(output::json(context.out, &report)?);
+    }
+    let value = if show_secret {
+        rotated.new_token_value.expose_secret().to_string()
+    } else {
+        "not shown (pass --show-secret to see it; AI Search has it, and it cannot be read \
+                 again)"
+            .to_string()
+    };
+    writeln!(
+        context.out,
+        "AI Search token {id} now uses API token {}; API token {} was deleted",
+        rotated.new_token_id, rotated.old_token_id
+    )?;
+    Ok(output::fields(context.out, &[("token value", value)])?)
 }
 
 fn show_token(context: &mut Context<'_>, token: &AiSearchToken) -> Result<(), Failure> {

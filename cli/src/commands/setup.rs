@@ -17,6 +17,7 @@ use crate::args::{SetupArgs, TokenOwnerArg};
 use crate::commands::ai_search::show_instance;
 use crate::config::{Context, Terminal};
 use crate::failure::{Doing, Failure};
+use crate::lock;
 use crate::output;
 use crate::secret_file::SecretFile;
 
@@ -44,6 +45,9 @@ pub async fn run(context: &mut Context<'_>, args: SetupArgs) -> Result<(), Failu
         TokenOwnerArg::Account => TokenOwner::Account,
     };
     setup.create_bucket = args.create_bucket;
+    if let Some(grace) = args.orphan_grace {
+        setup.orphan_grace = grace;
+    }
     // Before any request: a secret minted without a place to go would be lost.
     let secret_file = match &args.secret_file {
         Some(path) if setup.dry_run => {
@@ -54,6 +58,13 @@ pub async fn run(context: &mut Context<'_>, args: SetupArgs) -> Result<(), Failu
         None => None,
     };
 
+    // Held to the end of the run: another setup of this name on this machine waits.
+    let _lock = if setup.dry_run {
+        None
+    } else {
+        let path = lock::path(client.base_url(), &setup.account_id, &setup.token_name);
+        Some(lock::acquire(path, &mut *context.err).await?)
+    };
     let err = &mut *context.err;
     // Progress is best effort: a closed stderr must not abort a setup half-way.
     let result = flows::setup_ai_search(&client, &setup, |event| {
@@ -102,6 +113,19 @@ pub async fn run(context: &mut Context<'_>, args: SetupArgs) -> Result<(), Failu
         output::json(context.out, &report)?;
     } else {
         summary(context.out, &setup, &outcome, &shown)?;
+    }
+    // Another run (here or elsewhere) may have changed the chain since this one built it:
+    // exit 0 only if it holds now. An instance left untouched uses no registration of this
+    // setup's name, so its chain is not this setup's to judge.
+    if !setup.dry_run
+        && !matches!(outcome.token, TokenOutcome::Untouched)
+        && let Err(broken) = flows::check_chain(&client, &setup).await
+    {
+        return Err(Failure::Unfinished(format!(
+            "the setup ran, but the chain read back is broken: {}. Another run of the same name \
+             may have changed it meanwhile: run the setup again to repair it",
+            output::clean(&broken.to_string())
+        )));
     }
     if args.wait && !setup.dry_run {
         let timeout = args.wait_timeout.unwrap_or(DEFAULT_WAIT);

@@ -142,6 +142,9 @@ pub enum Event {
     OrphansDeleted { ids: Vec<String> },
     /// An orphaned API token could not be deleted; the next run tries again.
     OrphanNotDeleted { id: String },
+    /// API tokens that look orphaned were left: issued within the grace, they may be a
+    /// concurrent run's, about to be registered. A later run deletes them.
+    OrphansTooRecent { ids: Vec<String> },
     /// The instance was created.
     InstanceCreated { id: String },
     /// The instance's answer was lost, but it exists: it is kept.
@@ -229,6 +232,13 @@ impl fmt::Display for Event {
             } => write!(
                 f,
                 "  repaired AI Search token {ai_search_token_id}: it now uses API token {user_token_id}"
+            ),
+            Self::OrphansTooRecent { ids } => write!(
+                f,
+                "  left {} token(s) of this name that no registration names ({}): issued in the \
+                 last few minutes, they may be a concurrent run's; a later run deletes them",
+                ids.len(),
+                ids.join(", ")
             ),
             Self::OrphansDeleted { ids } => {
                 if let [_] = ids.as_slice() {

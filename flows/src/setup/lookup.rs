@@ -4,7 +4,7 @@ use futures::TryStreamExt;
 use reqwest::StatusCode;
 use uuid::Uuid;
 
-use super::{AiSearchSetup, DeadToken, Event, InstanceSource, target};
+use super::{AiSearchSetup, DeadToken, Event, InstanceSource, TokenOwner, target};
 use crate::{AI_SEARCH_INDEX_ENGINE, AI_SEARCH_INDEX_ENGINE_ID};
 use cloudflare_tokens_generated::{
     AiSearchTokensListQuery, Client, Error, ErrorKind, Result, types,
@@ -72,7 +72,7 @@ pub(super) async fn look_up(client: &Client, setup: &AiSearchSetup) -> Result<Fo
     })
 }
 
-pub(super) async fn all_registrations(
+pub(crate) async fn all_registrations(
     client: &Client,
     account_id: &str,
 ) -> Result<Vec<types::AiSearchToken>> {
@@ -111,7 +111,7 @@ fn account_resource(account_id: &str) -> String {
     format!("com.cloudflare.api.account.{account_id}")
 }
 
-pub(super) async fn find_instance(
+pub(crate) async fn find_instance(
     client: &Client,
     setup: &AiSearchSetup,
 ) -> Result<Option<types::AiSearchInstance>> {
@@ -125,7 +125,7 @@ pub(super) async fn find_instance(
 /// Whether `instance` uses the registration `id`. The instance's `token_id` is text (lists
 /// answer any string); a registration's id is a UUID, so the two are compared as UUIDs, in any
 /// of the forms a UUID is written in. A `token_id` that is not a UUID names no registration.
-pub(super) fn uses_registration(instance: &types::AiSearchInstance, id: Uuid) -> bool {
+pub(crate) fn uses_registration(instance: &types::AiSearchInstance, id: Uuid) -> bool {
     instance
         .token_id
         .as_deref()
@@ -158,7 +158,7 @@ pub(super) fn setup_registration(
 }
 
 /// Whether a registration's API token can still do its work.
-pub(super) enum Health {
+pub(crate) enum Health {
     Active,
     /// Gone or unusable, and why.
     Dead(DeadToken),
@@ -171,10 +171,21 @@ pub(super) async fn health(
     setup: &AiSearchSetup,
     registration: &types::AiSearchToken,
 ) -> Result<Health> {
-    let Some(token_id) = registration.cf_api_id.as_deref() else {
+    let token_id = registration.cf_api_id.as_deref();
+    token_health(client, &setup.account_id, setup.token_owner, token_id).await
+}
+
+/// Whether API token `token_id` of `owner` can do a registration's work.
+pub(crate) async fn token_health(
+    client: &Client,
+    account_id: &str,
+    owner: TokenOwner,
+    token_id: Option<&str>,
+) -> Result<Health> {
+    let Some(token_id) = token_id else {
         return Ok(Health::Dead(DeadToken::Missing));
     };
-    match target::get_token(client, &setup.account_id, setup.token_owner, token_id).await {
+    match target::get_token(client, account_id, owner, token_id).await {
         Ok(token) => {
             let expired = token.expires_on.is_some_and(|t| t <= chrono::Utc::now());
             let not_yet = token.not_before.is_some_and(|t| t > chrono::Utc::now());
@@ -193,21 +204,41 @@ pub(super) async fn health(
     }
 }
 
-/// The API tokens of `tokens` that no registration names: left by runs that were interrupted
-/// after minting them.
-pub(super) fn orphans(
+/// How long an API token that no registration names is left alone after it was issued: a
+/// concurrent run (on another machine, or one that ignores the lock file) may have minted it
+/// and be about to register it. A run takes seconds from mint to register, and a few more for
+/// each retry of a slow answer; five minutes covers that many times over, and a later run
+/// deletes the token once it is older.
+pub const ORPHAN_GRACE: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+
+/// The API tokens of `tokens` that no registration names, left by runs that were interrupted
+/// after minting them: those issued more than `grace` ago (to delete), and those issued since
+/// (left: a concurrent run may be about to register them).
+pub(crate) fn orphans(
     tokens: &[types::UserToken],
     registrations: &[types::AiSearchToken],
-) -> Vec<String> {
-    tokens
+    grace: std::time::Duration,
+) -> (Vec<String>, Vec<String>) {
+    let since = chrono::TimeDelta::from_std(grace)
+        .ok()
+        .and_then(|grace| chrono::Utc::now().checked_sub_signed(grace));
+    let recent = |t: &types::UserToken| match (t.issued_on, since) {
+        (Some(issued), Some(since)) => issued > since,
+        // A grace too long to compute keeps every token; one of unknown age is not kept.
+        (_, None) => true,
+        (None, Some(_)) => false,
+    };
+    let (recent, old): (Vec<&types::UserToken>, Vec<&types::UserToken>) = tokens
         .iter()
-        .filter_map(|t| t.id.clone())
-        .filter(|id| !named(registrations, id))
-        .collect()
+        .filter(|t| t.id.as_deref().is_some_and(|id| !named(registrations, id)))
+        .partition(|t| recent(t));
+    let ids =
+        |tokens: Vec<&types::UserToken>| tokens.into_iter().filter_map(|t| t.id.clone()).collect();
+    (ids(old), ids(recent))
 }
 
 /// Whether a registration names API token `id`.
-pub(super) fn named(registrations: &[types::AiSearchToken], id: &str) -> bool {
+pub(crate) fn named(registrations: &[types::AiSearchToken], id: &str) -> bool {
     registrations
         .iter()
         .any(|r| r.cf_api_id.as_deref() == Some(id))

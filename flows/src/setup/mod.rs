@@ -2,9 +2,10 @@
 //! group, mint an API token with it, register the token with AI Search and create the instance.
 //! What a run repairs and what it never does is in [`setup_ai_search`]'s docs.
 
+mod chain;
 mod events;
 mod leftovers;
-mod lookup;
+pub(crate) mod lookup;
 mod outcome;
 mod rollback;
 pub(crate) mod target;
@@ -19,8 +20,10 @@ use cloudflare_tokens_generated::operations::{
 };
 use cloudflare_tokens_generated::{Client, Error, ErrorKind, Secret, types};
 
+pub use chain::{Chain, ChainBreak, check_chain, check_registration};
 pub use events::{DeadToken, Event, Step};
 pub use leftovers::{Blocker, Leftover, ObjectKind, RolledBack, WhyDeleted, WhyLeft};
+pub use lookup::ORPHAN_GRACE;
 use lookup::{Found, Health};
 pub use outcome::{InstanceOutcome, PlannedStep, Presence, TokenOutcome};
 use rollback::{Created, Undone};
@@ -67,6 +70,9 @@ pub struct AiSearchSetup {
     pub token_owner: TokenOwner,
     /// With an R2 source: create the bucket when it does not exist, instead of failing.
     pub create_bucket: bool,
+    /// Orphaned API tokens issued less than this long ago are left alone (a concurrent run may
+    /// be about to register them): [`ORPHAN_GRACE`] by default.
+    pub orphan_grace: std::time::Duration,
 }
 
 impl AiSearchSetup {
@@ -86,6 +92,7 @@ impl AiSearchSetup {
             namespace: None,
             token_owner: TokenOwner::User,
             create_bucket: false,
+            orphan_grace: ORPHAN_GRACE,
         }
     }
 }
@@ -117,6 +124,10 @@ pub struct SetupOutcome {
     /// The ids of orphaned API tokens this run could not delete: the setup is not finished
     /// until they are gone (the next run tries again).
     pub orphans_left: Vec<String>,
+    /// The ids of API tokens that look orphaned but were issued within
+    /// [`orphan_grace`](AiSearchSetup::orphan_grace): left, as a concurrent run may be about to
+    /// register them; a later run deletes them.
+    pub orphans_recent: Vec<String>,
     /// What a dry run would have done, in order (empty in a real run). Each step's `Display`
     /// is a sentence that follows "would".
     pub plan: Vec<PlannedStep>,
@@ -183,8 +194,10 @@ impl std::error::Error for SetupError {
 /// - When a step fails, what this run created is deleted in dependency order (instance,
 ///   registration, API token), and an API token that a registration names is never deleted.
 ///
-/// Two setups of the same `token_name` must not run at the same time: each would take the
-/// token the other just minted for an orphan.
+/// Two setups of the same `token_name` should not run at the same time. If they do, an orphan
+/// issued within [`AiSearchSetup::orphan_grace`] is left alone (it may be the other run's,
+/// about to be registered); read the chain back with [`check_chain`] before trusting the
+/// result.
 pub async fn setup_ai_search(
     client: &Client,
     setup: &AiSearchSetup,
@@ -262,6 +275,7 @@ impl<F: FnMut(&Event)> Run<'_, F> {
             },
             orphans_deleted: Vec::new(),
             orphans_left: Vec::new(),
+            orphans_recent: Vec::new(),
             plan: Vec::new(),
             bucket,
             namespace,
@@ -318,7 +332,14 @@ impl<F: FnMut(&Event)> Run<'_, F> {
         };
 
         if let Some(tokens) = &found.tokens {
-            let orphans = lookup::orphans(tokens, &found.registrations);
+            let (orphans, recent) =
+                lookup::orphans(tokens, &found.registrations, setup.orphan_grace);
+            if !recent.is_empty() {
+                self.event(Event::OrphansTooRecent {
+                    ids: recent.clone(),
+                });
+            }
+            outcome.orphans_recent = recent;
             (outcome.orphans_deleted, outcome.orphans_left) = self.delete_orphans(orphans).await;
         }
 
@@ -782,7 +803,7 @@ fn dry_run(setup: &AiSearchSetup, group: &str, plan: &Plan, found: &mut Found) -
         Plan::Reuse { .. } | Plan::Nothing => {}
     }
     if let Some(tokens) = &found.tokens {
-        let orphans = lookup::orphans(tokens, &found.registrations);
+        let (orphans, _) = lookup::orphans(tokens, &found.registrations, setup.orphan_grace);
         if !orphans.is_empty() {
             steps.push(PlannedStep::DeleteOrphans {
                 name: setup.token_name.clone(),

@@ -6,9 +6,7 @@
 //! turn, a fresh fake gets the same scenario with that request faulted (or held, and the CLI
 //! killed while it waits for the answer), and the setup is run again without faults.
 
-use std::collections::{BTreeMap, HashSet};
-use std::os::unix::process::ExitStatusExt;
-use std::time::Duration;
+use std::collections::BTreeMap;
 
 use cloudflare_tokens::{Client, Credentials, Secret, types};
 use fake_cloudflare::{FakeCloudflare, Fault, FaultAction, RecordedRequest};
@@ -18,6 +16,7 @@ use serde_json::Value;
 use super::{NAME, SETUP};
 use crate::CF_TOKENS;
 use test_support::cli::{Run, cf, env_for};
+use test_support::each_request::{faults_for, kill_at, operation, points};
 use test_support::fake::fake;
 use test_support::{ACCOUNT, str_field};
 
@@ -34,10 +33,12 @@ pub const JOURNEY: &[&str] = &[
     "docs",
     "--token-owner",
     "account",
+    "--orphan-grace",
+    "0s",
 ];
 
 /// The requests of the scenarios' reference runs that are faulted (or killed at), in all.
-const KILL_POINTS: usize = 63;
+const KILL_POINTS: usize = 78;
 
 /// What the account holds, or how it answers, when the faulted run starts.
 #[derive(Clone, Copy, Debug)]
@@ -189,7 +190,7 @@ pub fn assert_converged(server: &FakeCloudflare, context: &str) {
 }
 
 /// The API tokens of the user and of the accounts.
-fn server_tokens(state: &Value) -> Vec<&Value> {
+pub fn server_tokens(state: &Value) -> Vec<&Value> {
     ["user_tokens", "account_tokens"]
         .iter()
         .filter_map(|kind| state[kind].as_array())
@@ -212,49 +213,6 @@ async fn reference(scenario: Scenario) -> Vec<RecordedRequest> {
         "{requests:#?}"
     );
     requests
-}
-
-fn operation(request: &RecordedRequest) -> String {
-    request.operation.clone().unwrap_or_default()
-}
-
-/// The requests of a reference run that can be faulted: those the scenario does not fault.
-fn points(reference: &[RecordedRequest]) -> Vec<usize> {
-    (0..reference.len())
-        .filter(|&k| reference[k].fault.is_none())
-        .collect()
-}
-
-/// The faults that replay the reference run up to request `k`, apply `action` to it, and keep
-/// the scenario's faults that were still to come. Faults for one operation apply in the order
-/// injected, so a pass-through (`delay/0`) for each earlier request of the same operation makes
-/// `action` hit exactly request `k`.
-fn faults_for(
-    reference: &[RecordedRequest],
-    scenario: Scenario,
-    k: usize,
-    action: FaultAction,
-) -> Vec<Fault> {
-    let mut faults: Vec<Fault> = reference[..k]
-        .iter()
-        .map(|r| match &r.fault {
-            Some(text) => format!("{}={text}", operation(r)).parse().unwrap(),
-            None => Fault::delay(operation(r), Duration::ZERO),
-        })
-        .collect();
-    faults.push(Fault::new(operation(&reference[k]), action));
-    let used: HashSet<String> = reference[..k]
-        .iter()
-        .filter(|r| r.fault.is_some())
-        .map(operation)
-        .collect();
-    faults.extend(
-        scenario
-            .faults()
-            .into_iter()
-            .filter(|f| !used.contains(&f.operation)),
-    );
-    faults
 }
 
 /// What a re-run had to do, in a few words, for the figures.
@@ -285,25 +243,10 @@ async fn a_sigkill_at_any_request_then_one_clean_rerun_converges() {
             let context = format!("{scenario:?}, killed at request {} ({op})", k + 1);
             let server = fake().await;
             scenario.prepare(&server).await;
-            for fault in faults_for(&reference, scenario, k, FaultAction::Hold) {
-                server.inject(fault);
-            }
+            let args = scenario.args();
+            let faults = faults_for(&reference, scenario.faults(), k, FaultAction::Hold);
+            kill_at(CF_TOKENS, &server, args, faults, k, &context, |_| {}).await;
             let env = env_for(&server);
-            let mut child = CF_TOKENS.command(&env, scenario.args()).spawn().unwrap();
-            tokio::select! {
-                () = server.wait_for_held(1) => {}
-                status = child.wait() => panic!("{context}: the run ended ({status:?}) first"),
-            }
-            // Carried out, its answer not sent: kill the CLI while it waits for it.
-            child.start_kill().unwrap();
-            let status = child.wait().await.unwrap();
-            assert_eq!(status.signal(), Some(9), "{context}: {status:?}");
-            let held = server.requests();
-            assert_eq!(held.len(), k + 1, "{context}: {held:#?}");
-            assert_eq!(held[k].fault.as_deref(), Some("hold"), "{context}");
-
-            server.clear_faults();
-            server.release_held();
             let rerun = CF_TOKENS.run(&env, scenario.args()).await;
             assert_eq!(rerun.code, 0, "{context}: the re-run failed:\n{rerun}");
             assert_converged(&server, &context);
@@ -326,7 +269,8 @@ async fn a_sigkill_at_any_request_then_one_clean_rerun_converges() {
     }
     // Fresh 8, DeadRegistration 9, BrokenInstance 8, Orphan 9, InstanceRefused 10 (the refused
     // create aside), RegistrationRefused 8 (each with the bucket's check first), Journey 11 (the
-    // bucket's check and create, the namespace's look-up and create).
+    // bucket's check and create, the namespace's look-up and create); each run that succeeds
+    // (all but the two refused) 3 more: the chain read back (instance, registration, token).
     assert_eq!(kill_points, KILL_POINTS, "{figures:#?}");
 }
 
@@ -352,7 +296,7 @@ async fn every_single_fault_at_every_request_then_one_clean_rerun_converges() {
         let reference = reference(scenario).await;
         for k in points(&reference) {
             for action in &actions {
-                let faults = faults_for(&reference, scenario, k, action.clone());
+                let faults = faults_for(&reference, scenario.faults(), k, action.clone());
                 let context = format!(
                     "{scenario:?}, {action} at request {} ({})",
                     k + 1,

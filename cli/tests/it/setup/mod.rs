@@ -2,7 +2,8 @@
 //! where the minted secret may appear), convergence after any fault or kill, and what a run
 //! repairs.
 
-mod converges;
+mod concurrent;
+pub mod converges;
 mod end_to_end;
 mod repairs;
 
@@ -10,7 +11,8 @@ mod repairs;
 /// registration): `ai-search-<instance>`.
 pub const NAME: &str = "ai-search-docs";
 
-/// The setup most tests run: instance `docs`, indexing one of the fake's buckets.
+/// The setup most tests run: instance `docs`, indexing one of the fake's buckets. Tests run one
+/// setup after another, so orphans are deleted however recent (no grace).
 pub const SETUP: &[&str] = &[
     "ai-search",
     "setup",
@@ -18,4 +20,6 @@ pub const SETUP: &[&str] = &[
     "docs",
     "--r2-bucket",
     "docs-bucket",
+    "--orphan-grace",
+    "0s",
 ];

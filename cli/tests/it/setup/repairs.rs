@@ -46,13 +46,14 @@ async fn an_instance_whose_token_was_deleted_gets_its_registration_repaired_not_
         registration,
         "the same registration, repaired"
     );
+    let live = str_field(&server.user_tokens()[0], "id").to_string();
+    // The dead token's health check, then the chain read back: the live one.
     assert_eq!(
         ids_of(&server, "user_tokens_get"),
-        std::slice::from_ref(&dead)
+        [dead.clone(), live.clone()]
     );
     let puts = server.requests_for("ai_search_tokens_update");
     assert_eq!(puts.len(), 1, "{run}");
-    let live = str_field(&server.user_tokens()[0], "id").to_string();
     assert_eq!(puts[0].body.as_ref().unwrap()["cf_api_id"], live.as_str());
     assert!(
         run.stderr
@@ -167,7 +168,11 @@ async fn a_create_lost_before_it_was_carried_out_is_sent_again_after_looking() {
         [
             "ai_search_instances_create",
             "ai_search_instances_get",
-            "ai_search_instances_create"
+            "ai_search_instances_create",
+            // The chain read back before exiting 0.
+            "ai_search_instances_get",
+            "ai_search_tokens_get",
+            "user_tokens_get",
         ]
     );
     assert!(run.stderr.contains("trying once more"), "{run}");
@@ -421,4 +426,29 @@ async fn credentials_that_cannot_read_tokens_reuse_the_registration_unchecked() 
     );
     assert!(run.stderr.contains("reusing it unchecked"), "{run}");
     assert_eq!(server.ai_search_instances(ACCOUNT).len(), 1);
+}
+
+#[tokio::test]
+async fn an_orphan_issued_minutes_ago_may_be_a_concurrent_runs_and_is_left_until_later() {
+    let server = fake().await;
+    let recent = mint_like_the_setup(&server, ACCOUNT).await;
+    // The default grace: the token was issued just now, so it is left, and the run says so.
+    let with_grace: Vec<&str> = SETUP[..SETUP.len() - 2].to_vec();
+    assert!(!with_grace.contains(&"--orphan-grace"));
+    let run = cf(&server, &with_grace).await;
+    run.expect(0);
+    assert!(
+        run.stderr.contains(&format!(
+            "left 1 token(s) of this name that no registration names ({recent}): issued in the \
+             last few minutes, they may be a concurrent run's; a later run deletes them"
+        )),
+        "{run}"
+    );
+    assert!(server.user_token(&recent).is_some(), "{run}");
+    assert!(ids_of(&server, "user_tokens_delete").is_empty());
+    // Once older than the grace (here: no grace), a later run deletes it.
+    let run = cf(&server, SETUP).await;
+    run.expect(0);
+    assert!(server.user_token(&recent).is_none(), "{run}");
+    assert_converged(&server, "after the later run");
 }

@@ -1,14 +1,14 @@
-//! Renewing the API token behind an AI Search registration without downtime.
+//! What a rotation did, or in which state a failed one left things: each a value whose
+//! `Display` is the sentence a person reads.
 
 use std::fmt;
 
-use reqwest::StatusCode;
 use uuid::Uuid;
 
-use super::setup::{TokenOwner, target};
-use cloudflare_tokens_generated::{Client, Error, Secret, types};
+use crate::setup::TokenOwner;
+use cloudflare_tokens_generated::{Error, Secret};
 
-/// What [`rotate_ai_search_token`] did.
+/// What [`rotate_ai_search_token`](super::rotate_ai_search_token) did.
 #[derive(Clone, Debug)]
 pub struct RotatedAiSearchToken {
     /// The registration (unchanged id).
@@ -21,6 +21,12 @@ pub struct RotatedAiSearchToken {
     pub new_token_id: String,
     /// The new API token's value, shown by Cloudflare only once.
     pub new_token_value: Secret,
+    /// API tokens an interrupted rotation left (of the old token's name and resources, named by
+    /// no registration), deleted by this one.
+    pub leftovers_deleted: Vec<String>,
+    /// Such leftovers this run left: issued too recently (a concurrent run may be about to
+    /// register them), or their delete failed. The next rotation deletes them.
+    pub leftovers_left: Vec<String>,
 }
 
 /// The step of a rotation that failed.
@@ -71,7 +77,7 @@ pub enum RotationState {
     Unchanged,
     /// The registration and the old API token are unchanged, but the new token's create lost
     /// its answer: a second API token of the same name may exist, whose value never reached
-    /// us. Look for it and delete it.
+    /// us. No registration names it, so the next rotation (or setup) deletes it.
     MaybeMinted,
     /// The new API token's answer carried no value: the registration and the old API token are
     /// unchanged. The new token, if its id was in the answer, was deleted (or could not be).
@@ -86,8 +92,8 @@ pub enum RotationState {
         /// What became of the new one.
         new_token: Discarded,
     },
-    /// The update's answer was lost: the registration may name either token, so both are kept.
-    /// Run the rotation again once the registration can be read.
+    /// The update's answer was lost and the registration could not be read back: it may name
+    /// either token, so both are kept. The next rotation deletes the one it does not name.
     EitherInUse {
         old_token_id: String,
         new_token_id: String,
@@ -106,10 +112,24 @@ pub enum RotationState {
         new_token_id: String,
     },
     /// The registration uses the new API token; the old one could not be deleted, and is still
-    /// there: delete it yourself.
+    /// there. No registration names it, so the next rotation deletes it.
     OldNotDeleted {
         old_token_id: String,
         new_token_id: String,
+    },
+    /// The registration uses the new API token; the old one's delete lost its answer and the
+    /// token could not be looked up: it may be gone. The next rotation deletes it if not.
+    OldMaybeDeleted {
+        old_token_id: String,
+        new_token_id: String,
+    },
+    /// The registration uses the new API token; the old one is kept because another
+    /// registration names it too (or the registrations could not be listed to check).
+    OldStillNamed {
+        old_token_id: String,
+        new_token_id: String,
+        /// The other registrations that name it (empty: they could not be listed).
+        named_by: Vec<Uuid>,
     },
 }
 
@@ -122,12 +142,24 @@ pub enum Discarded {
         /// Its id.
         id: String,
     },
-    /// It could not be deleted: delete it yourself.
+    /// It could not be deleted. No registration names it, so the next rotation deletes it.
     NotDeleted {
         /// Its id.
         id: String,
         /// Why.
         error: Error,
+    },
+    /// Its delete lost its answer and it could not be looked up: it may be gone. The next
+    /// rotation deletes it if not.
+    MaybeDeleted {
+        /// Its id.
+        id: String,
+    },
+    /// Kept: a registration names it (or the registrations could not be listed to check), and
+    /// an API token a registration names is never deleted.
+    Named {
+        /// Its id.
+        id: String,
     },
 }
 
@@ -137,7 +169,17 @@ impl fmt::Display for Discarded {
             Self::Deleted { id } => write!(f, "the new API token {id} was deleted"),
             Self::NotDeleted { id, error } => write!(
                 f,
-                "the new API token {id} could not be deleted ({error}): delete it yourself"
+                "the new API token {id} could not be deleted ({error}); the next rotation \
+                 deletes it"
+            ),
+            Self::MaybeDeleted { id } => write!(
+                f,
+                "the new API token {id} may have been deleted (its delete lost its answer and it \
+                 could not be looked up); the next rotation deletes it if not"
+            ),
+            Self::Named { id } => write!(
+                f,
+                "the new API token {id} is kept: a registration may name it"
             ),
         }
     }
@@ -151,7 +193,7 @@ impl fmt::Display for RotationState {
             Self::MaybeMinted => write!(
                 f,
                 "{UNCHANGED}; a new API token may have been created without its value reaching \
-                 us: look for a second token of the same name and delete it"
+                 us: no registration names it, so the next rotation deletes it"
             ),
             Self::MintedWithoutValue { new_token } => {
                 f.write_str(UNCHANGED)?;
@@ -173,8 +215,8 @@ impl fmt::Display for RotationState {
             } => write!(
                 f,
                 "the registration may name the old API token {old_token_id} or the new one \
-                 {new_token_id}: both are kept; run the rotation again once `ai-search tokens \
-                 get` answers"
+                 {new_token_id} (the update's answer was lost and it could not be read back): \
+                 both are kept; run the rotation again: it deletes the one not named"
             ),
             Self::NeitherInUse { named, .. } => write!(
                 f,
@@ -196,8 +238,34 @@ impl fmt::Display for RotationState {
             } => write!(
                 f,
                 "the registration uses the new API token {new_token_id}; the old one, \
-                 {old_token_id}, is still there: delete it yourself"
+                 {old_token_id}, is still there: the next rotation deletes it"
             ),
+            Self::OldMaybeDeleted {
+                old_token_id,
+                new_token_id,
+            } => write!(
+                f,
+                "the registration uses the new API token {new_token_id}; the old one, \
+                 {old_token_id}, may have been deleted (its delete lost its answer and it could \
+                 not be looked up): the next rotation deletes it if not"
+            ),
+            Self::OldStillNamed {
+                old_token_id,
+                new_token_id,
+                named_by,
+            } => {
+                write!(
+                    f,
+                    "the registration uses the new API token {new_token_id}; the old one, \
+                     {old_token_id}, is kept: "
+                )?;
+                if named_by.is_empty() {
+                    f.write_str("the registrations could not be listed to check that none names it")
+                } else {
+                    let ids: Vec<String> = named_by.iter().map(Uuid::to_string).collect();
+                    write!(f, "registration {} names it too", ids.join(", "))
+                }
+            }
         }
     }
 }
@@ -215,167 +283,6 @@ impl fmt::Display for RotationError {
 impl std::error::Error for RotationError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         Some(&self.error)
-    }
-}
-
-/// Renews the API token behind AI Search registration `registration_id` with no moment when
-/// its instances have no working token: mints a new API token with the old one's name, policies
-/// and owner (user or account), points the registration at it, checks that the registration
-/// names it, and only then deletes the old token.
-///
-/// If minting or updating the registration fails, the new token (if any) is deleted and the
-/// registration and the old token are as they were. If the check shows the old token still
-/// named, the same. If the old token cannot be deleted, the error says so: the registration
-/// already uses the new one. The error's [`state`](RotationError::state) says which of these
-/// (and what was done about the new token).
-pub async fn rotate_ai_search_token(
-    client: &Client,
-    account_id: &str,
-    registration_id: &Uuid,
-) -> Result<RotatedAiSearchToken, RotationError> {
-    let fail = |step, error, state| RotationError { step, error, state };
-    let unchanged = || RotationState::Unchanged;
-    let registration = client
-        .ai_search_tokens_get(account_id, registration_id)
-        .await
-        .map_err(|e| fail(RotationStep::LookUp, e, unchanged()))?
-        .into_result();
-    let old_id = registration.cf_api_id.clone().ok_or_else(|| {
-        fail(
-            RotationStep::LookUp,
-            Error::new(cloudflare_tokens_generated::ErrorKind::Decode, None)
-                .with_detail("the registration names no API token"),
-            unchanged(),
-        )
-    })?;
-    let name = registration
-        .name
-        .clone()
-        .unwrap_or_else(|| format!("ai-search-{registration_id}"));
-    // The old token: the user's, else the account's.
-    let (owner, old) = match target::get_token(client, account_id, TokenOwner::User, &old_id).await
-    {
-        Ok(token) => (TokenOwner::User, token),
-        Err(e) if e.http_status() == Some(StatusCode::NOT_FOUND) => {
-            let token = target::get_token(client, account_id, TokenOwner::Account, &old_id)
-                .await
-                .map_err(|e| fail(RotationStep::LookUp, e, unchanged()))?;
-            (TokenOwner::Account, token)
-        }
-        Err(e) => return Err(fail(RotationStep::LookUp, e, unchanged())),
-    };
-    let policies = old
-        .policies
-        .iter()
-        .map(|p| types::TokenPolicy {
-            id: None,
-            ..p.clone()
-        })
-        .collect();
-    // The same name, policies and conditions; no validity window (the old one's may be ending).
-    let mut body =
-        types::UserTokenCreate::new(old.name.clone().unwrap_or_else(|| name.clone()), policies);
-    body.condition = old.condition.clone();
-    let created = target::create_token(client, account_id, owner, &body)
-        .await
-        .map_err(|e| {
-            let state = if e.is_outcome_unknown() {
-                RotationState::MaybeMinted
-            } else {
-                unchanged()
-            };
-            fail(RotationStep::Mint, e, state)
-        })?;
-    let (new_id, new_value) = match (created.id, created.value) {
-        (Some(id), Some(value)) if !value.is_empty() => (id, value),
-        (id, _) => {
-            let new_token = match id {
-                Some(id) => Some(discard(client, account_id, owner, id).await),
-                None => None,
-            };
-            let error = Error::new(cloudflare_tokens_generated::ErrorKind::Decode, None)
-                .with_detail("the new API token's answer carried no value");
-            let state = RotationState::MintedWithoutValue { new_token };
-            return Err(fail(RotationStep::Mint, error, state));
-        }
-    };
-    let update = types::AiSearchTokenUpdate::new(types::AiSearchTokenUpdateRequired {
-        cf_api_id: new_id.clone(),
-        cf_api_key: new_value.clone(),
-        name,
-    });
-    if let Err(e) = client
-        .ai_search_tokens_update(account_id, registration_id, &update)
-        .await
-    {
-        let state = if e.is_outcome_unknown() {
-            // The update may have landed: deleting the new token could break the instances.
-            RotationState::EitherInUse {
-                old_token_id: old_id,
-                new_token_id: new_id,
-            }
-        } else {
-            RotationState::OldInUse {
-                new_token: discard(client, account_id, owner, new_id).await,
-                old_token_id: old_id,
-            }
-        };
-        return Err(fail(RotationStep::UpdateRegistration, e, state));
-    }
-    match client
-        .ai_search_tokens_get(account_id, registration_id)
-        .await
-    {
-        Ok(now) if now.result().cf_api_id.as_deref() == Some(new_id.as_str()) => {}
-        Ok(now) => {
-            let named = now.into_result().cf_api_id;
-            let state = if named.as_deref() == Some(old_id.as_str()) {
-                RotationState::OldInUse {
-                    new_token: discard(client, account_id, owner, new_id).await,
-                    old_token_id: old_id,
-                }
-            } else {
-                RotationState::NeitherInUse {
-                    named,
-                    old_token_id: old_id,
-                    new_token_id: new_id,
-                }
-            };
-            let error = Error::new(cloudflare_tokens_generated::ErrorKind::Api, None)
-                .with_detail("the registration does not name the new API token after the update");
-            return Err(fail(RotationStep::Check, error, state));
-        }
-        Err(e) => {
-            let state = RotationState::Unverified {
-                old_token_id: old_id,
-                new_token_id: new_id,
-            };
-            return Err(fail(RotationStep::Check, e, state));
-        }
-    }
-    if let Err(e) = target::delete_token(client, account_id, owner, &old_id).await
-        && e.http_status() != Some(StatusCode::NOT_FOUND)
-    {
-        let state = RotationState::OldNotDeleted {
-            old_token_id: old_id,
-            new_token_id: new_id,
-        };
-        return Err(fail(RotationStep::DeleteOld, e, state));
-    }
-    Ok(RotatedAiSearchToken {
-        registration_id: *registration_id,
-        owner,
-        old_token_id: old_id,
-        new_token_id: new_id,
-        new_token_value: new_value,
-    })
-}
-
-/// Deletes the new token of a rotation that did not go through; what became of it.
-async fn discard(client: &Client, account_id: &str, owner: TokenOwner, id: String) -> Discarded {
-    match target::delete_token(client, account_id, owner, &id).await {
-        Ok(()) => Discarded::Deleted { id },
-        Err(error) => Discarded::NotDeleted { id, error },
     }
 }
 
@@ -404,8 +311,8 @@ mod tests {
             (
                 RotationState::MaybeMinted,
                 "the registration and the old API token are unchanged; a new API token may have \
-                 been created without its value reaching us: look for a second token of the same \
-                 name and delete it"
+                 been created without its value reaching us: no registration names it, so the \
+                 next rotation deletes it"
                     .to_string(),
             ),
             (
@@ -438,7 +345,7 @@ mod tests {
                 },
                 format!(
                     "the registration still uses API token old1; the new API token new1 could \
-                     not be deleted ({e}): delete it yourself"
+                     not be deleted ({e}); the next rotation deletes it"
                 ),
             ),
             (
@@ -446,8 +353,9 @@ mod tests {
                     old_token_id: old_token_id.clone(),
                     new_token_id: new_token_id.clone(),
                 },
-                "the registration may name the old API token old1 or the new one new1: both are \
-                 kept; run the rotation again once `ai-search tokens get` answers"
+                "the registration may name the old API token old1 or the new one new1 (the \
+                 update's answer was lost and it could not be read back): both are kept; run the \
+                 rotation again: it deletes the one not named"
                     .to_string(),
             ),
             (
@@ -481,11 +389,64 @@ mod tests {
             ),
             (
                 RotationState::OldNotDeleted {
-                    old_token_id,
+                    old_token_id: old_token_id.clone(),
                     new_token_id: new_token_id.clone(),
                 },
                 "the registration uses the new API token new1; the old one, old1, is still \
-                 there: delete it yourself"
+                 there: the next rotation deletes it"
+                    .to_string(),
+            ),
+            (
+                RotationState::OldMaybeDeleted {
+                    old_token_id: old_token_id.clone(),
+                    new_token_id: new_token_id.clone(),
+                },
+                "the registration uses the new API token new1; the old one, old1, may have been \
+                 deleted (its delete lost its answer and it could not be looked up): the next \
+                 rotation deletes it if not"
+                    .to_string(),
+            ),
+            (
+                RotationState::OldStillNamed {
+                    old_token_id: old_token_id.clone(),
+                    new_token_id: new_token_id.clone(),
+                    named_by: vec![Uuid::nil()],
+                },
+                "the registration uses the new API token new1; the old one, old1, is kept: \
+                 registration 00000000-0000-0000-0000-000000000000 names it too"
+                    .to_string(),
+            ),
+            (
+                RotationState::OldStillNamed {
+                    old_token_id: old_token_id.clone(),
+                    new_token_id: new_token_id.clone(),
+                    named_by: Vec::new(),
+                },
+                "the registration uses the new API token new1; the old one, old1, is kept: the \
+                 registrations could not be listed to check that none names it"
+                    .to_string(),
+            ),
+            (
+                RotationState::OldInUse {
+                    old_token_id: old_token_id.clone(),
+                    new_token: Discarded::MaybeDeleted {
+                        id: new_token_id.clone(),
+                    },
+                },
+                "the registration still uses API token old1; the new API token new1 may have been \
+                 deleted (its delete lost its answer and it could not be looked up); the next \
+                 rotation deletes it if not"
+                    .to_string(),
+            ),
+            (
+                RotationState::OldInUse {
+                    old_token_id,
+                    new_token: Discarded::Named {
+                        id: new_token_id.clone(),
+                    },
+                },
+                "the registration still uses API token old1; the new API token new1 is kept: a \
+                 registration may name it"
                     .to_string(),
             ),
         ];
