@@ -55,8 +55,6 @@ fn safe(text: &str) -> String {
 
 /// Takes the lock at `path`, waiting up to [`WAIT`] for another run to finish (and saying so
 /// on `err`, once).
-// `File::try_lock` is std's since Rust 1.89; the toolchain is newer than the workspace's MSRV.
-#[allow(clippy::incompatible_msrv)]
 pub async fn acquire(path: PathBuf, err: &mut dyn Write) -> Result<RunLock, Failure> {
     let file = OpenOptions::new()
         .create(true)
