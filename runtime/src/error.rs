@@ -300,8 +300,17 @@ impl Error {
     /// is never retried: look at the current state (list the tokens) before trying again.
     pub fn is_outcome_unknown(&self) -> bool {
         let creates = self.0.operation.is_some_and(|o| !o.is_idempotent());
+        creates && self.may_have_landed()
+    }
+
+    /// Whether the request may have been carried out although its answer did not arrive
+    /// intact, for any method: it reached Cloudflare and then the connection dropped, the
+    /// deadline passed, the body was unreadable or too large, or the answer was a server error
+    /// or a redirect. An update or delete that failed so must be read back before anything is
+    /// decided from it; [`is_outcome_unknown`](Self::is_outcome_unknown) is this for creates.
+    pub fn may_have_landed(&self) -> bool {
         let refused = self.0.status.is_some_and(|s| s.is_client_error());
-        let lost = match self.0.kind {
+        match self.0.kind {
             ErrorKind::Transport
             | ErrorKind::Decode
             | ErrorKind::Timeout
@@ -309,8 +318,7 @@ impl Error {
             ErrorKind::Api | ErrorKind::Http => self.0.status.is_some_and(|s| s.is_server_error()),
             ErrorKind::Redirect => true,
             _ => false,
-        };
-        creates && lost
+        }
     }
 
     /// For [`ErrorKind::InvalidRequest`]: the path parameter that could not be sent, named as in
@@ -505,5 +513,21 @@ impl std::error::Error for Cause {
         self.source
             .as_deref()
             .map(|s| s as &(dyn std::error::Error + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_did_not_land_and_a_server_error_may_have() {
+        let refused = Error::new(ErrorKind::Api, None).with_status(StatusCode::BAD_REQUEST);
+        assert!(!refused.may_have_landed());
+        let server = Error::new(ErrorKind::Api, None).with_status(StatusCode::BAD_GATEWAY);
+        assert!(server.may_have_landed());
+        // No operation is named, so it is not a create whose outcome is unknown.
+        assert!(!server.is_outcome_unknown());
+        assert!(!Error::new(ErrorKind::Config, None).may_have_landed());
     }
 }

@@ -1,7 +1,6 @@
 //! Renewing the API token behind an AI Search registration without downtime, and without ever
 //! deleting an API token that a registration names.
 
-mod landed;
 mod state;
 
 use std::collections::BTreeSet;
@@ -11,7 +10,6 @@ use uuid::Uuid;
 
 use crate::setup::{TokenOwner, lookup, target};
 use cloudflare_tokens_generated::{Client, Error, ErrorKind, types};
-pub(crate) use landed::may_have_landed;
 pub use state::{Discarded, RotatedAiSearchToken, RotationError, RotationState, RotationStep};
 
 /// Renews the API token behind AI Search registration `registration_id` with no moment when
@@ -129,7 +127,7 @@ pub async fn rotate_ai_search_token_with_grace(
         .await
     {
         Ok(_) => None,
-        Err(e) if may_have_landed(&e) => Some(e),
+        Err(e) if e.may_have_landed() => Some(e),
         Err(e) => {
             let state = RotationState::OldInUse {
                 new_token: discard(client, account_id, owner, new_id).await,
@@ -313,7 +311,7 @@ async fn delete_checked(
         Err(e) if e.http_status() == Some(StatusCode::NOT_FOUND) => return Deletion::Deleted,
         Err(e) => e,
     };
-    if !may_have_landed(&error) {
+    if !error.may_have_landed() {
         return Deletion::NotDeleted(error);
     }
     match target::get_token(client, account_id, owner, id).await {
