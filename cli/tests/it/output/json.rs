@@ -111,9 +111,22 @@ async fn access_commands_print_their_models() {
     let refreshed = json(&server, &["access", "tokens", "refresh", &id]).await;
     assert!(refreshed["expires_at"].is_string(), "{refreshed}");
     assert!(refreshed.get("client_secret").is_none(), "{refreshed}");
+    // The token changed a moment ago (update, refresh): the rotation names that change.
+    let changed = refreshed["updated_at"]
+        .as_str()
+        .expect("the refresh's updated_at");
     let rotated = json(
         &server,
-        &["access", "tokens", "rotate", &id, "--grace", "1h"],
+        &[
+            "access",
+            "tokens",
+            "rotate",
+            &id,
+            "--grace",
+            "1h",
+            "--if-unchanged-since",
+            changed,
+        ],
     )
     .await;
     for key in [
