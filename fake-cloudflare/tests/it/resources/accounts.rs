@@ -69,7 +69,9 @@ async fn zones_are_filtered_by_account_id() {
     assert_eq!(mine.result()[0]["account"]["id"], ACCOUNT);
     assert_eq!(mine.json["result_info"]["total_count"], 2);
 
-    let none = api.get("/zones?account.id=ffffffffffffffffffffffffffffffff").await;
+    let none = api
+        .get("/zones?account.id=ffffffffffffffffffffffffffffffff")
+        .await;
     assert_eq!(none.result(), &json!([]));
 
     let desc = api.get("/zones?direction=desc&name=b.example").await;
@@ -85,7 +87,9 @@ async fn zones_page_within_the_specs_bounds() {
     let mut seen = Vec::new();
     for (page, count) in [(1, 5), (2, 5), (3, 2)] {
         let answer = api
-            .get(&format!("/zones?account.id={ACCOUNT}&page={page}&per_page=5"))
+            .get(&format!(
+                "/zones?account.id={ACCOUNT}&page={page}&per_page=5"
+            ))
             .await;
         assert_eq!(answer.status, 200, "{}", answer.text);
         assert_eq!(

@@ -40,10 +40,19 @@ async fn accounts_list_sends_its_filters_and_decodes_the_accounts() {
         .mock_async(|when, then| {
             let when = exact_query(
                 when.method(GET).path("/accounts"),
-                &[("name", "Platform"), ("direction", "desc"), ("page", "2"), ("per_page", "5")],
+                &[
+                    ("name", "Platform"),
+                    ("direction", "desc"),
+                    ("page", "2"),
+                    ("per_page", "5"),
+                ],
             );
             authenticated(when, Auth::Key);
-            respond(then, 200, page(vec![account_json(ACCOUNT_ID, "Platform")], 2, 5, 6));
+            respond(
+                then,
+                200,
+                page(vec![account_json(ACCOUNT_ID, "Platform")], 2, 5, 6),
+            );
         })
         .await;
     let query = AccountsListQuery {
@@ -72,10 +81,23 @@ async fn zones_list_sends_account_id_under_its_dotted_name() {
         .mock_async(|when, then| {
             let when = exact_query(
                 when.method(GET).path("/zones"),
-                &[("account.id", ACCOUNT_ID), ("type", "full,partial"), ("per_page", "50")],
+                &[
+                    ("account.id", ACCOUNT_ID),
+                    ("type", "full,partial"),
+                    ("per_page", "50"),
+                ],
             );
             authenticated(when, Auth::Token);
-            respond(then, 200, page(vec![zone_json(ZONE_ID, "example.com", ACCOUNT_ID)], 1, 50, 1));
+            respond(
+                then,
+                200,
+                page(
+                    vec![zone_json(ZONE_ID, "example.com", ACCOUNT_ID)],
+                    1,
+                    50,
+                    1,
+                ),
+            );
         })
         .await;
     let query = ZonesListQuery {
@@ -90,7 +112,10 @@ async fn zones_list_sends_account_id_under_its_dotted_name() {
         .expect("the list succeeds");
     mock.assert_async().await;
     let zone = &listed.items()[0];
-    assert_eq!((zone.id.as_str(), zone.name.as_str()), (ZONE_ID, "example.com"));
+    assert_eq!(
+        (zone.id.as_str(), zone.name.as_str()),
+        (ZONE_ID, "example.com")
+    );
     assert_eq!(zone.account.id.as_deref(), Some(ACCOUNT_ID));
     assert_eq!(zone.status, Some(types::ZoneStatus::Active));
 }
@@ -128,6 +153,14 @@ async fn zones_list_all_reads_every_page_of_one_account() {
     let names: Vec<&str> = zones.iter().map(|z| z.name.as_str()).collect();
     let expected: Vec<String> = (0..12).map(|i| format!("z{i:02}.example")).collect();
     assert_eq!(names, expected);
-    assert!(zones.iter().all(|z| z.account.id.as_deref() == Some(ACCOUNT_ID)));
-    assert_eq!(server.requests_for("zones_list").len(), 3, "12 zones at 5 a page");
+    assert!(
+        zones
+            .iter()
+            .all(|z| z.account.id.as_deref() == Some(ACCOUNT_ID))
+    );
+    assert_eq!(
+        server.requests_for("zones_list").len(),
+        3,
+        "12 zones at 5 a page"
+    );
 }
