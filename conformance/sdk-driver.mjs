@@ -302,6 +302,14 @@ async function journey(auth, { policies }) {
     await call('r2_buckets_get', auth, () => cf.r2.buckets.get(bucket, acct));
   }
 
+  // Upstream secures the account list with an email and key only; zones take either.
+  if (auth === 'key') {
+    const accounts = await call('accounts_list', auth, () => all(cf.accounts.list()));
+    check(accounts.some((a) => a.id === accountId), 'the account is listed');
+  }
+  const zones = await call('zones_list', auth, () => all(cf.zones.list({ account: { id: accountId } })));
+  check(Array.isArray(zones), 'the zones are listed');
+
   const name = `sdk-ns-${auth}`;
   await call('ai_search_namespaces_get', auth, () => cf.aiSearch.namespaces.read(name, acct), 404);
   await call('ai_search_namespaces_create', auth, () => cf.aiSearch.namespaces.create({ ...acct, name }));

@@ -122,6 +122,7 @@ pub use faults::{Fault, FaultAction, Times};
 pub use limits::{Limits, MAX_REQUEST_HEAD};
 pub use requests::{AuthUsed, RecordedRequest};
 pub use resources::access::AccessScope;
+pub use resources::accounts::DEFAULT_ACCOUNT_ID;
 pub use resources::permission_groups::AI_SEARCH_INDEX_ENGINE;
 pub use resources::user_tokens::BOOTSTRAP_TOKEN_ID;
 pub use routes::{API_PREFIX, Operation};

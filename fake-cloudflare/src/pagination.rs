@@ -49,6 +49,10 @@ pub const AI_SEARCH_JOBS: Limits = Limits {
     ..AI_SEARCH_TOKENS
 };
 
+/// Accounts and zones: 5 to 50 a page, 20 unless asked, as the spec says.
+pub const ACCOUNTS: Limits = USER_TOKENS;
+pub const ZONES: Limits = USER_TOKENS;
+
 pub const ACCESS: Limits = Limits {
     default_per_page: 1000,
     min_per_page: 1,

@@ -24,6 +24,8 @@ pub enum Product {
     Access,
     /// R2 buckets.
     R2,
+    /// The accounts and zones the credential reaches, under `/accounts` and `/zones`.
+    Accounts,
 }
 
 impl Product {
@@ -213,6 +215,8 @@ routes! {
         ["accounts", owner, "ai-search", "namespaces", namespace, "instances", id, "search"];
     R2BucketsGet => "r2_buckets_get", R2, GET ["accounts", owner, "r2", "buckets", id];
     R2BucketsCreate => "r2_buckets_create", R2, POST ["accounts", owner, "r2", "buckets"];
+    AccountsList => "accounts_list", Accounts, GET ["accounts"];
+    ZonesList => "zones_list", Accounts, GET ["zones"];
 }
 
 impl Operation {

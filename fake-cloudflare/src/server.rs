@@ -546,6 +546,16 @@ impl FakeCloudflare {
             .seed(account_id, name, self.shared.now())
     }
 
+    /// Adds a zone named `name` to `account_id` without a request; the account becomes one
+    /// that `GET /accounts` lists. Returns the zone as `GET /zones` lists it.
+    pub fn create_zone(&self, account_id: &str, name: &str) -> Value {
+        self.shared
+            .lock()
+            .state
+            .directory
+            .seed_zone(account_id, name, self.shared.now())
+    }
+
     /// Changes how the indexing of instances created from now on goes (see
     /// [`FakeCloudflareBuilder::indexing`]).
     pub fn set_indexing(&self, items: u32, polls: u32) {

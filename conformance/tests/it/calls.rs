@@ -13,7 +13,7 @@ use cloudflare_tokens::types::{
     R2BucketCreate, ServiceTokenCreate, ServiceTokenRotate, ServiceTokenUpdate, TokenPolicy,
     UserTokenCreate, UserTokenUpdate,
 };
-use cloudflare_tokens::{Client, Scope};
+use cloudflare_tokens::{Client, Scope, ZonesListQuery};
 
 use crate::support::{ACCOUNT_ID, ZONE_ID};
 
@@ -330,6 +330,14 @@ pub async fn call(client: &Client, id: &str, scope: Scope<'_>) -> Called {
         "r2_buckets_get" => client.r2_buckets_get(ACCOUNT_ID, BUCKET).await.into(),
         "r2_buckets_create" => client
             .r2_buckets_create(ACCOUNT_ID, &R2BucketCreate::new(BUCKET))
+            .await
+            .into(),
+        "accounts_list" => client.accounts_list(&Default::default()).await.into(),
+        "zones_list" => client
+            .zones_list(&ZonesListQuery {
+                account_id: Some(ACCOUNT_ID.into()),
+                ..Default::default()
+            })
             .await
             .into(),
         _ => Called::NoCall,

@@ -72,11 +72,18 @@ async fn every_answer_the_spec_allows_decodes() {
             &format!("dynamic-{seed}"),
             &["--dynamic", "--seed", &seed.to_string()],
         );
-        let client = support::client(&prism.base_url(), AuthStyle::Token);
+        let token = support::client(&prism.base_url(), AuthStyle::Token);
+        let email_key = support::client(&prism.base_url(), AuthStyle::EmailKey);
         for op in &operations {
             let entry = tally.entry(op.id.clone()).or_default();
             let scope = calls::scopes(&op.path).remove(0);
-            match calls::call(&client, &op.id, scope).await {
+            // A credential the operation's `security` allows (`GET /accounts` takes only an
+            // email and key), so that Prism answers from the spec rather than refusing it.
+            let client = match op.auth.contains(&AuthStyle::Token) {
+                true => &token,
+                false => &email_key,
+            };
+            match calls::call(client, &op.id, scope).await {
                 Called::Ok => entry.decoded += 1,
                 Called::Failed(e) => {
                     // The error's line and its causes (`source()`), as a log would show them.

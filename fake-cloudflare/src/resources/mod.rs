@@ -1,6 +1,7 @@
 //! The fake's state, one module per resource, and the dispatch from operation to handler.
 
 pub mod access;
+pub mod accounts;
 pub mod ai_search;
 mod instance_fields;
 pub mod permission_groups;
@@ -74,6 +75,7 @@ pub struct State {
     pub ai_search: ai_search::AiSearch,
     pub access: access::ServiceTokens,
     pub r2: r2::Buckets,
+    pub directory: accounts::Directory,
 }
 
 /// `e` with a `path` (empty when it names no field) where `op`'s product shows one, and without
@@ -144,6 +146,8 @@ impl State {
             AiSearchSearch | AiSearchNamespaceSearch => self.ai_search.search(call),
             R2BucketsGet => self.r2.get(call),
             R2BucketsCreate => self.r2.create(call),
+            AccountsList => self.directory.list_accounts(call),
+            ZonesList => self.directory.list_zones(call),
             AccessServiceTokensList => self.access.list(call),
             AccessServiceTokensCreate => self.access.create(call),
             AccessServiceTokensGet => self.access.get(call),
@@ -165,6 +169,7 @@ impl State {
             "account_tokens": self.user_tokens.account_views(now),
             "ai_search_namespaces": self.ai_search.namespace_dump(),
             "r2_buckets": self.r2.dump(),
+            "zones": self.directory.dump(),
         })
     }
 }

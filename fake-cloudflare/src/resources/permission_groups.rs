@@ -90,6 +90,12 @@ pub const CATALOG: &[PermissionGroup] = &[
         scopes: &[ZONE],
     },
     PermissionGroup {
+        id: "7a8b9c0d1e2f30415263748596a7b8c9",
+        name: "Zone Zone Read",
+        category: "dns_and_zones",
+        scopes: &[ACCOUNT, ZONE],
+    },
+    PermissionGroup {
         id: "6f708192a3b4c5d6e7f8091a2b3c4d56",
         name: "DNS Write",
         category: "dns_and_zones",

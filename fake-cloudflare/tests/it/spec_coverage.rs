@@ -100,6 +100,7 @@ fn product(tag: &str) -> Product {
         | "ai_search_indexing" => Product::AiSearch,
         "access_service_tokens" => Product::Access,
         "r2_buckets" => Product::R2,
+        "accounts" | "zones" => Product::Accounts,
         _ => panic!("the spec's tag {tag:?} belongs to no product of the fake"),
     }
 }

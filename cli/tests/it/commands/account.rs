@@ -644,7 +644,7 @@ async fn permission_groups_list_the_catalog_or_the_one_named() {
     all_json.expect(0);
     let groups = all_json.json();
     let groups = groups.as_array().expect("a JSON list");
-    assert_eq!(groups.len(), 13, "the fake's catalog: {all_json}");
+    assert_eq!(groups.len(), 14, "the fake's catalog: {all_json}");
     let scopes: Vec<String> = groups
         .iter()
         .map(|g| {

@@ -161,7 +161,7 @@ async fn user_commands_print_their_models() {
     assert!(!list.to_string().contains(&seeded.value));
 
     let groups = json(&server, &["user", "permission-groups"]).await;
-    assert_eq!(array(&groups).len(), 13, "the fake's catalog");
+    assert_eq!(array(&groups).len(), 14, "the fake's catalog");
     assert!(
         groups
             .as_array()

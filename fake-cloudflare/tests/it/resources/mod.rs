@@ -2,6 +2,7 @@
 
 mod access;
 mod access_auth;
+mod accounts;
 mod ai_search;
 mod journey;
 mod pagination;

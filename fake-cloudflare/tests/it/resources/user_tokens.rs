@@ -185,7 +185,7 @@ async fn permission_groups_are_seeded_and_filterable() {
     let groups = all.result().as_array().unwrap();
     // The catalog: three AI Search groups, two each for user and account API tokens, two for
     // Access, two for zones, two for R2.
-    assert_eq!(groups.len(), 13);
+    assert_eq!(groups.len(), 14);
     assert_eq!(all.json["result_info"]["total_count"], groups.len());
 
     let by_name = api

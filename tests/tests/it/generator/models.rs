@@ -74,13 +74,17 @@ macro_rules! models {
 }
 
 models! {
+    Account,
+    AccountManagedBy,
     AccountPermissionGroup,
+    AccountSettings,
     AccountToken,
     AccountTokenCreate,
     AccountTokenRoll,
     AccountTokenUpdate,
     AccountTokenVerification,
     AccountTokenWithValue,
+    AccountType,
     AccountsOrZones,
     AiSearchInstance,
     AiSearchInstanceCreate,
@@ -191,6 +195,16 @@ models! {
     WebCrawlerOptions,
     WebCrawlerParseOptions,
     WebCrawlerParseType,
+    Zone,
+    ZoneFilterMatch,
+    ZoneMeta,
+    ZoneOrderBy,
+    ZoneOwner,
+    ZoneParentRef,
+    ZonePlan,
+    ZoneStatus,
+    ZoneTenantUnit,
+    ZoneType,
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 //! tests.
 
 mod access_service_tokens;
+mod accounts;
 mod ai_search_instances;
 mod ai_search_tokens;
 mod coverage;

@@ -304,6 +304,8 @@ refused_is_an_api_error! {
         &types::R2BucketCreate::new(BUCKET),
     ),
     r2_buckets_get(GET, "/accounts/{A}/r2/buckets/{B}", ACCOUNT_ID, BUCKET),
+    accounts_list(GET, "/accounts", &Default::default()),
+    zones_list(GET, "/zones", &Default::default()),
 }
 
 /// A policy for the creates and updates that need one; the mock refuses before reading it.
