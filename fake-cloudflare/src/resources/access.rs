@@ -375,10 +375,7 @@ impl ServiceTokens {
 /// Whether `a` and `b` are equal, in a time that depends on their lengths only, not on where
 /// they differ: a client secret must not be guessable byte by byte from how long a refusal took.
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    subtle::ConstantTimeEq::ct_eq(a, b).into()
 }
 
 #[cfg(test)]
